@@ -1,0 +1,98 @@
+"""考生專區 (/me/) against the plain reference page (/bench/reference/), same server, same load, alternately.
+
+An applicant with a profile and 3 applications to 3 programmes of an open cycle, logged in with a database
+session. After a warm-up of both pages, rounds alternate the two pages (reference first, then dashboard first) with
+the same connections, request count and time limit; the ratio is dashboard req/s over reference req/s.
+Environment: BENCH_CONNECTIONS (8), BENCH_REQUESTS per page per round (500), BENCH_ROUND_SECONDS (5),
+BENCH_ROUNDS (4), BENCH_LOADGEN (auto|wrk|python). Short alternating rounds keep drift (other work on the machine)
+from favouring one page.
+"""
+
+import json
+import os
+
+import harness
+
+NAME = "dashboard"
+TARGET = 0.5
+DASHBOARD = "/me/"
+REFERENCE = "/bench/reference/"
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "500"))
+ROUND_SECONDS = float(os.environ.get("BENCH_ROUND_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
+WARMUP_REQUESTS = 100
+WARMUP_SECONDS = 3.0
+
+
+def run() -> int:
+    with harness.Server() as server:
+        seeded = json.loads(server.python("bench/seed_dashboard.py").stdout.strip().splitlines()[-1])
+        cookie = f"{seeded['cookie_name']}={seeded['session_key']}"
+        harness.log(
+            f"seed: 1 applicant, {seeded['applications']} applications; GET {DASHBOARD} (warm, in-process): "
+            f"{seeded['me_status']}, {seeded['me_queries']} SQL queries {seeded['me_queries_by_table']}"
+        )
+        cookie = _preflight(server, cookie)
+        harness.log(f"cookies sent: {', '.join(part.split('=')[0] for part in cookie.split('; '))}")
+        loader = harness.loader_name()
+        bound = f"{ROUND_SECONDS:g} s" if loader == "wrk" else f"({REQUESTS} requests or {ROUND_SECONDS:g} s)"
+        harness.log(
+            f"load: {loader}, {CONNECTIONS} keep-alive connections from 127.0.0.1, {ROUNDS} rounds x "
+            f"{bound} per page; server and load share the machine, {harness.machine_load()}"
+        )
+        pages = {"reference": REFERENCE, "dashboard": DASHBOARD}
+        for path in pages.values():  # warm-up, not measured
+            harness.load(
+                server.port,
+                path,
+                cookie=cookie,
+                connections=CONNECTIONS,
+                requests=WARMUP_REQUESTS,
+                duration=min(WARMUP_SECONDS, ROUND_SECONDS),
+            )
+        results = {page: [] for page in pages}
+        for round_number in range(1, ROUNDS + 1):
+            order = list(pages) if round_number % 2 else list(reversed(pages))
+            for page in order:
+                result = harness.load(
+                    server.port,
+                    pages[page],
+                    label=f"round {round_number} {page}",
+                    cookie=cookie,
+                    connections=CONNECTIONS,
+                    requests=REQUESTS,
+                    duration=ROUND_SECONDS,
+                )
+                results[page].append(result)
+                harness.log(result.summary())
+        reference = harness.LoadResult.merge(f"reference {REFERENCE}", results["reference"])
+        dashboard = harness.LoadResult.merge(f"dashboard {DASHBOARD}", results["dashboard"])
+        harness.log(reference.summary())
+        harness.log(dashboard.summary())
+        harness.log(f"after: {harness.machine_load()}")
+    ratio = dashboard.rps / reference.rps if reference.rps else 0.0
+    clean = reference.failures == 0 and dashboard.failures == 0
+    if not clean:
+        harness.log(f"invalid run: {reference.failures + dashboard.failures} failed requests (non-2xx or errors)")
+    verdict = "PASS" if clean and ratio >= TARGET else "FAIL"
+    print(f"BENCH {NAME}: ratio {ratio:.2f} (target >= {TARGET:g}) {verdict}", flush=True)
+    return 0
+
+
+def _preflight(server, cookie: str) -> str:
+    """Both pages answer 200 with the session cookie (a redirect to the login page would benchmark the wrong thing).
+
+    Returns the cookie header a browser would send next: the session plus the CSRF cookie the dashboard sets, so
+    the measured requests do not each mint a new CSRF secret.
+    """
+    reply = server.get(DASHBOARD, cookie=cookie)
+    if reply.status != 200 or "考生專區".encode() not in reply.body:
+        raise RuntimeError(
+            f"GET {DASHBOARD} with the session cookie: {reply.status}, not the dashboard:\n{reply.body[:500]!r}"
+        )
+    cookie = "; ".join([cookie, *(f"{name}={value}" for name, value in reply.cookies().items())])
+    reply = server.get(REFERENCE, cookie=cookie)
+    if reply.status != 200 or reply.body.count(b"<tr") != 51:
+        raise RuntimeError(f"GET {REFERENCE}: {reply.status}, not the 50-row reference table:\n{reply.body[:500]!r}")
+    return cookie

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Web server (gunicorn, threaded workers) plus the task worker; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+WEB_WORKERS=${WEB_WORKERS:-2}
+WEB_THREADS=${WEB_THREADS:-8}
+
+$BIN/python manage.py db_worker --queue-name default &
+worker=$!
+$BIN/gunicorn gradadmit.wsgi --pythonpath src --worker-class gthread --workers "$WEB_WORKERS" \
+  --threads "$WEB_THREADS" --bind "$HOST:$PORT" --access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' &
+web=$!
+
+stop() { kill "$worker" "$web" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop INT TERM EXIT
+echo "GradAdmit on http://$HOST:$PORT/ (worker pid $worker). Ctrl-C stops both."
+wait -n "$worker" "$web"

@@ -1,0 +1,1 @@
+"""GradAdmit: online admissions portal for graduate programmes."""

@@ -1,0 +1,24 @@
+"""allauth adapter: account emails go through the task worker and in both languages."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.template.loader import render_to_string
+
+from gradadmit.core.mail import queue_email, render_bilingual
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+
+        def render():
+            subject = render_to_string(f"{template_prefix}_subject.txt", ctx)
+            return self.format_email_subject(" ".join(subject.splitlines()).strip()), render_to_string(
+                f"{template_prefix}_message.txt", ctx
+            )
+
+        subject, body = render_bilingual(render)
+        queue_email(to=email, subject=subject, body=body)

@@ -1,0 +1,10 @@
+"""Shared pieces: clock and deadlines, ROC dates, audit log, checklist registry, scoping."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "gradadmit.core"
+    label = "core"
+    verbose_name = _("Core")

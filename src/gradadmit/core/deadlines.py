@@ -1,0 +1,129 @@
+"""Every deadline check asks here: the cycle's calendar plus extensions granted by the office.
+
+A calendar is loaded in two queries (milestones, extensions) and then answers
+any number of questions, so pages that show many deadlines stay at a fixed
+query count.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from gradadmit.core import clock
+from gradadmit.core.errors import DeadlinePassed, NotOpenYet
+from gradadmit.core.rocdate import format_for_language
+
+ALL, ARTICLE_7 = "all", "article7"
+
+
+@dataclass(frozen=True)
+class Window:
+    kind: str
+    starts_at: datetime
+    ends_at: datetime | None  # effective, after extensions
+    scheduled_end: datetime | None
+    extended: bool = False
+
+    def is_open(self, at=None) -> bool:
+        at = at or clock.now()
+        return self.starts_at <= at and (self.ends_at is None or at <= self.ends_at)
+
+    def has_started(self, at=None) -> bool:
+        return self.starts_at <= (at or clock.now())
+
+    def has_ended(self, at=None) -> bool:
+        return self.ends_at is not None and (at or clock.now()) > self.ends_at
+
+
+def scope_for(profile) -> str:
+    """Article-7 applicants follow their own (earlier) window when the calendar has one."""
+    if profile is not None and profile.education_status == "equivalent" and profile.equivalent_article == 7:
+        return ARTICLE_7
+    return ALL
+
+
+class CycleCalendar:
+    def __init__(self, cycle, milestones, extensions, applicant=None):
+        self.cycle = cycle
+        self.applicant = applicant
+        self._milestones = {(m.kind, m.scope): m for m in milestones}
+        self._extensions = extensions
+
+    def milestone(self, kind, scope=ALL):
+        return self._milestones.get((kind, scope)) or self._milestones.get((kind, ALL))
+
+    def window(self, kind, scope=ALL) -> Window | None:
+        milestone = self.milestone(kind, scope)
+        if milestone is None:
+            return None
+        scheduled_end = milestone.ends_at
+        end = scheduled_end
+        extended = False
+        for extension in self._extensions:
+            if extension.kind != kind:
+                continue
+            if extension.applicant_id not in (None, getattr(self.applicant, "id", None)):
+                continue
+            if end is None or extension.extended_until > end:
+                end, extended = extension.extended_until, True
+        return Window(kind, milestone.starts_at, end, scheduled_end, extended)
+
+    def is_open(self, kind, scope=ALL, at=None) -> bool:
+        window = self.window(kind, scope)
+        return window is not None and window.is_open(at)
+
+    def ensure_open(self, kind, scope=ALL, at=None) -> Window:
+        """Raise a translated DeadlinePassed / NotOpenYet unless the step is open now (server time)."""
+        window = self.window(kind, scope)
+        at = at or clock.now()
+        label = _label(kind)
+        if window is None:
+            raise NotOpenYet(_("%(step)s is not scheduled for this cycle.") % {"step": label})
+        if not window.has_started(at):
+            raise NotOpenYet(
+                _("%(step)s opens on %(date)s.")
+                % {"step": label, "date": format_for_language(window.starts_at, _current_language())}
+            )
+        if window.has_ended(at):
+            raise DeadlinePassed(
+                _("The deadline for %(step)s passed on %(date)s. Contact the admissions office if you need help.")
+                % {"step": label, "date": format_for_language(window.ends_at, _current_language())}
+            )
+        return window
+
+
+def _label(kind):
+    from gradadmit.cycles.models import Milestone
+
+    return str(Milestone.Kind(kind).label)
+
+
+def _current_language():
+    from django.utils.translation import get_language
+
+    return get_language() or "zh-hant"
+
+
+def calendar_for(cycle, applicant=None) -> CycleCalendar:
+    return calendars_for([cycle], applicant)[cycle.id]
+
+
+def calendars_for(cycles, applicant=None) -> dict[int, CycleCalendar]:
+    """Calendars for several cycles in two queries."""
+    from django.db.models import Q
+
+    from gradadmit.cycles.models import DeadlineExtension, Milestone
+
+    cycle_ids = [cycle.id for cycle in cycles]
+    milestones = defaultdict(list)
+    for milestone in Milestone.objects.filter(cycle_id__in=cycle_ids):
+        milestones[milestone.cycle_id].append(milestone)
+    extensions = defaultdict(list)
+    who = Q(applicant__isnull=True)
+    if applicant is not None and applicant.is_authenticated:
+        who |= Q(applicant=applicant)
+    for extension in DeadlineExtension.objects.filter(who, cycle_id__in=cycle_ids):
+        extensions[extension.cycle_id].append(extension)
+    return {cycle.id: CycleCalendar(cycle, milestones[cycle.id], extensions[cycle.id], applicant) for cycle in cycles}

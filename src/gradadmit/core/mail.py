@@ -1,0 +1,34 @@
+"""Every email leaves through a background task, queued after the transaction commits, in both languages."""
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+LANGUAGES_IN_EMAIL = ("zh-hant", "en")
+SEPARATOR = "\n\n" + "-" * 20 + " English " + "-" * 20 + "\n\n"
+
+
+def render_bilingual(render) -> tuple[str, str]:
+    """Call render() -> (subject, body) under each language; join Chinese first, then English."""
+    parts = []
+    for language in LANGUAGES_IN_EMAIL:
+        with translation.override(language):
+            subject, body = render()
+            parts.append((" ".join(str(subject).split()), str(body).strip()))
+    (subject_zh, body_zh), (subject_en, body_en) = parts
+    subject = subject_zh if subject_zh == subject_en else f"{subject_zh} / {subject_en}"
+    return subject, body_zh + SEPARATOR + body_en + "\n"
+
+
+def render_template_pair(template_prefix: str, context: dict) -> tuple[str, str]:
+    return (
+        render_to_string(f"{template_prefix}_subject.txt", context),
+        render_to_string(f"{template_prefix}_body.txt", context),
+    )
+
+
+def queue_email(*, to: str, subject: str, body: str, message_id: int | None = None) -> None:
+    """Send later, by the worker, and only if the current transaction commits."""
+    from gradadmit.core.tasks import send_email
+
+    transaction.on_commit(lambda: send_email.enqueue(to=to, subject=subject, body=body, message_id=message_id))

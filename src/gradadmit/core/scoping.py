@@ -1,0 +1,17 @@
+"""The one place that answers which programmes a staff member may see: office all, departments theirs."""
+
+from django.db.models import Q
+
+
+def staff_program_q(user, prefix: str = "") -> Q:
+    """A filter on a queryset reaching Program through `prefix` ("" for Program itself)."""
+    from gradadmit.cycles.models import ProgramAssignment
+
+    field = f"{prefix}_id__in" if prefix else "id__in"
+    if not (user and user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    if user.is_office:
+        return Q()
+    if user.is_department_staff:
+        return Q(**{field: ProgramAssignment.objects.filter(user=user).values("program_id")})
+    return Q(pk__in=[])

@@ -1,0 +1,238 @@
+"""Checking uploaded files by content, never by name: PDFs with pikepdf, photos with Pillow.
+
+Shared by documents and recommendation letters. Every refusal raises UploadRejected
+with a translated message that tells the person what to do.
+
+Active content policy: JavaScript (document and page actions, name trees), launch and other
+auto-run actions, embedded files and file attachments, rich media and XFA forms are
+REMOVED, and the cleaned PDF is stored instead of the upload (`CheckedFile.sanitized`).
+A PDF without active content is stored byte for byte as uploaded.
+"""
+
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pikepdf
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from gradadmit.core.errors import DomainError
+
+MB = 1024 * 1024
+PDF_TAIL_WINDOW = 1024  # %%EOF must be in the last KiB (PDF spec allows trailing whitespace only)
+PHOTO_MIN_SIDE, PHOTO_MAX_SIDE = 200, 6000
+PHOTO_MAX_PIXELS = 40_000_000
+ACTION_KEYS = ("/OpenAction", "/AA")
+DANGEROUS_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/ResetForm", "/Rendition", "/GoToE"}
+
+
+class UploadRejected(DomainError):
+    def __init__(self, message):
+        super().__init__(message, code="upload_rejected")
+
+
+@dataclass
+class CheckedFile:
+    content: bytes | None  # replacement bytes when sanitised or re-encoded; None: store the upload as is
+    size: int
+    sha256: str
+    content_type: str
+    extension: str
+    pages: int | None = None
+    sanitized: bool = False
+
+
+def clean_filename(name: str, limit: int = 180) -> str:
+    """The original name kept as data: no path, no control characters, bounded length."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r"\s+", " ", name).strip().lstrip(".") or "file"
+    if len(name) > limit:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: limit - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else name[:limit]
+    return name
+
+
+def _read_all(upload) -> bytes:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return data
+
+
+def _check_size(size: int, max_bytes: int):
+    if size == 0:
+        raise UploadRejected(_("The file is empty (0 bytes). Choose the right file and upload it again."))
+    if size > max_bytes:
+        raise UploadRejected(
+            _("The file is %(size)s; the limit for this item is %(limit)s. Make it smaller and upload it again.")
+            % {"size": human_size(size), "limit": human_size(max_bytes)}
+        )
+
+
+def human_size(size: int) -> str:
+    if size >= MB:
+        return f"{size / MB:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def check_pdf(upload, *, max_bytes: int, max_pages: int | None = None) -> CheckedFile:
+    """A real, intact, unencrypted PDF with pages; active content removed. Raises UploadRejected."""
+    size = upload.size
+    _check_size(size, max_bytes)
+    data = _read_all(upload)
+    if not data.startswith(b"%PDF-"):
+        raise UploadRejected(_("This file is not a PDF (whatever its name says). Save or export it as PDF."))
+    if b"%%EOF" not in data[-PDF_TAIL_WINDOW:] or data[data.rindex(b"%%EOF") + 5 :].strip():
+        raise UploadRejected(
+            _("This PDF is incomplete or has data after its end (damaged, truncated or disguised). Export it again.")
+        )
+    try:
+        pdf = pikepdf.open(io.BytesIO(data), attempt_recovery=False, suppress_warnings=True)
+    except pikepdf.PasswordError as error:
+        raise UploadRejected(_("This PDF is password-protected. Remove the password and upload it again.")) from error
+    except pikepdf.PdfError as error:
+        raise UploadRejected(_("This PDF is damaged and cannot be opened. Export it again and upload it.")) from error
+    with pdf:
+        if pdf.is_encrypted:
+            raise UploadRejected(_("This PDF is encrypted. Save it without protection and upload it again."))
+        try:
+            pages = len(pdf.pages)
+        except pikepdf.PdfError as error:
+            raise UploadRejected(
+                _("This PDF is damaged and cannot be opened. Export it again and upload it.")
+            ) from error
+        if pdf.get_warnings():
+            # qpdf had to repair the file: we do not accept what the parser silently fixes.
+            raise UploadRejected(_("This PDF is damaged (it needed repair to open). Export it again and upload it."))
+        if pages == 0:
+            raise UploadRejected(_("This PDF has no pages."))
+        if max_pages and pages > max_pages:
+            raise UploadRejected(
+                _("This PDF has %(pages)d pages; the limit for this item is %(limit)d.")
+                % {"pages": pages, "limit": max_pages}
+            )
+        sanitized = remove_active_content(pdf)
+        if sanitized:
+            out = io.BytesIO()
+            pdf.save(out)
+            data = out.getvalue()
+    return CheckedFile(
+        content=data if sanitized else None,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_type="application/pdf",
+        extension="pdf",
+        pages=pages,
+        sanitized=sanitized,
+    )
+
+
+def remove_active_content(pdf: pikepdf.Pdf) -> bool:
+    """Strip auto-run actions, JavaScript, launch actions, embedded files, rich media and XFA. True if any."""
+    changed = False
+    root = pdf.Root
+    for key in ACTION_KEYS:
+        if key in root:
+            del root[key]
+            changed = True
+    names = root.get("/Names")
+    if names is not None:
+        for key in ("/JavaScript", "/EmbeddedFiles"):
+            if key in names:
+                del names[key]
+                changed = True
+    acroform = root.get("/AcroForm")
+    if acroform is not None and "/XFA" in acroform:
+        del acroform["/XFA"]
+        changed = True
+    for page in pdf.pages:
+        if "/AA" in page.obj:
+            del page.obj["/AA"]
+            changed = True
+        annots = page.obj.get("/Annots")
+        if annots is None:
+            continue
+        kept = pikepdf.Array()
+        for annot in annots:
+            subtype = annot.get("/Subtype")
+            if subtype in ("/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen"):
+                changed = True
+                continue
+            if "/AA" in annot:
+                del annot["/AA"]
+                changed = True
+            action = annot.get("/A")
+            if action is not None and action.get("/S") in DANGEROUS_ACTIONS:
+                del annot["/A"]
+                changed = True
+            kept.append(annot)
+        if changed:
+            page.obj["/Annots"] = kept
+    return changed
+
+
+def check_photo(upload, *, max_bytes: int) -> CheckedFile:
+    """A JPEG or PNG by content, within bounds; re-encoded as JPEG so metadata (location) is dropped."""
+    _check_size(upload.size, max_bytes)
+    data = _read_all(upload)
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format
+            probe.verify()
+        if kind not in ("JPEG", "PNG"):
+            raise UploadRejected(_("The photo must be a JPEG or PNG image."))
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > PHOTO_MAX_PIXELS or max(width, height) > PHOTO_MAX_SIDE:
+                raise UploadRejected(
+                    _("The photo is too large (%(w)d × %(h)d pixels). Use at most %(max)d pixels a side.")
+                    % {"w": width, "h": height, "max": PHOTO_MAX_SIDE}
+                )
+            if min(width, height) < PHOTO_MIN_SIDE:
+                raise UploadRejected(
+                    _("The photo is too small (%(w)d × %(h)d pixels). Use at least %(min)d pixels a side.")
+                    % {"w": width, "h": height, "min": PHOTO_MIN_SIDE}
+                )
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=90, optimize=True)  # no exif=: metadata is dropped
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
+        raise UploadRejected(_("The photo must be a JPEG or PNG image.")) from error
+    content = out.getvalue()
+    return CheckedFile(
+        content=content,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content_type="image/jpeg",
+        extension="jpg",
+        sanitized=True,
+    )
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Stops receiving a file once it passes the limit, so an oversize upload never fills the disk.
+
+    Install before the request body is read (the view must be csrf_exempt and check CSRF
+    itself, as Django documents). `exceeded` tells the view what happened.
+    """
+
+    def __init__(self, request, limit: int):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None

@@ -1,0 +1,43 @@
+"""Reads of cycles and programmes: public ones for visitors, scoped ones for staff."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from gradadmit.core.scoping import staff_program_q
+from gradadmit.cycles.models import Cycle, DocumentRequirement, Program, SelectionStage
+
+
+def published_cycles():
+    return Cycle.objects.filter(is_published=True)
+
+
+def published_cycle(code) -> Cycle:
+    return get_object_or_404(published_cycles(), code=code)
+
+
+def public_programs(cycle):
+    return cycle.programs.order_by("code")
+
+
+def public_program(cycle, code) -> Program:
+    return get_object_or_404(
+        Program.objects.filter(cycle=cycle).prefetch_related(
+            Prefetch("document_requirements", queryset=DocumentRequirement.objects.select_related("template")),
+            Prefetch("stages", queryset=SelectionStage.objects.order_by("order")),
+        ),
+        code=code,
+    )
+
+
+def programs_for_staff(user):
+    return Program.objects.filter(staff_program_q(user)).select_related("cycle")
+
+
+def program_for_staff(user, pk) -> Program:
+    return get_object_or_404(programs_for_staff(user), pk=pk)
+
+
+def cycles_for_staff(user):
+    if user.is_office:
+        return Cycle.objects.all()
+    return Cycle.objects.filter(programs__in=programs_for_staff(user)).distinct()

@@ -1,0 +1,56 @@
+"""Checklist row: documents uploaded (mandatory items), and any initial-check replacement request."""
+
+from collections import defaultdict
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry
+from gradadmit.cycles.models import DocumentRequirement, Program
+from gradadmit.documents.selectors import applicable_requirements, current_documents
+
+
+@checklist_registry.register
+def document_rows(applications, context):
+    profile = context.profile
+    programs = Program.objects.filter(pk__in={a.program_id for a in applications}).prefetch_related(
+        Prefetch("document_requirements", queryset=DocumentRequirement.objects.order_by("order"))
+    )
+    requirements = {program.pk: program for program in programs}
+    documents = current_documents(applications)
+    rows = defaultdict(list)
+    for application in applications:
+        items = applicable_requirements(
+            application, profile, requirements[application.program_id].document_requirements.all()
+        )
+        done = documents.get(application.id, {})
+        missing = [r for r in items if r.mandatory and r.pk not in done]
+        replace = [d for d in done.values() if d.check_status == d.Check.REPLACE]
+        window = context.calendars[application.program.cycle_id].window("documents", context.scope)
+        closed = window is not None and window.has_ended()
+        if replace:
+            status = RowStatus.MISSING if closed else RowStatus.PENDING
+            detail = _("Replace: %(items)s") % {"items": ", ".join(d.requirement.name for d in replace)}
+        elif missing:
+            status = RowStatus.MISSING if closed else RowStatus.PENDING
+            detail = ngettext(
+                "%(count)d mandatory item missing: %(items)s", "%(count)d mandatory items missing: %(items)s",
+                len(missing),
+            ) % {"count": len(missing), "items": ", ".join(r.name for r in missing)}  # fmt: skip
+        else:
+            status = RowStatus.DONE
+            detail = _("All mandatory items uploaded.")
+        rows[application.id].append(
+            ChecklistRow(
+                key="documents",
+                order=20,
+                label=_("Documents (備審資料)"),
+                status=status,
+                detail=detail,
+                deadline=window.ends_at if window else None,
+                url=reverse("documents:items", args=[application.pk]),
+            )
+        )
+    return rows

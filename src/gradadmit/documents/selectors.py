@@ -1,0 +1,54 @@
+"""Reads of documents, scoped: the applicant's own, or the programmes of the staff member asking."""
+
+from collections import defaultdict
+
+from django.shortcuts import get_object_or_404
+
+from gradadmit.core.scoping import staff_program_q
+from gradadmit.documents.models import Document
+
+
+def applicable_requirements(application, profile, requirements=None):
+    """The programme's items this application must or may give (by identity and education)."""
+    status = getattr(profile, "education_status", "")
+    if requirements is None:
+        requirements = application.program.document_requirements.select_related("template")
+    return [
+        requirement
+        for requirement in requirements
+        if requirement.applies_to_application(identity=application.identity, education_status=status)
+    ]
+
+
+def current_documents(applications) -> dict[int, dict[int, Document]]:
+    """{application_id: {requirement_id: current document}} in one query."""
+    result = defaultdict(dict)
+    for document in Document.objects.filter(application__in=applications, is_current=True).select_related(
+        "requirement"
+    ):
+        result[document.application_id][document.requirement_id] = document
+    return result
+
+
+def document_of_applicant(user, pk) -> Document:
+    return get_object_or_404(
+        Document.objects.filter(application__applicant=user, is_current=True).select_related("requirement"), pk=pk
+    )
+
+
+def documents_for_staff(user):
+    return Document.objects.filter(staff_program_q(user, "application__program")).select_related(
+        "requirement", "application__program", "application__applicant__profile"
+    )
+
+
+def document_for_staff(user, pk) -> Document:
+    return get_object_or_404(documents_for_staff(user), pk=pk)
+
+
+def initial_check_queue(user, program):
+    return (
+        documents_for_staff(user)
+        .filter(application__program=program, is_current=True, requirement__needs_initial_check=True)
+        .order_by("check_status", "application_id", "requirement__order")
+    )

@@ -1,0 +1,44 @@
+"""A message in the applicant's inbox, stored in both languages, with the state of its email."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gradadmit.core.i18n import pick
+
+
+class Message(models.Model):
+    class EmailStatus(models.TextChoices):
+        NONE = "none", _("No email")
+        QUEUED = "queued", _("Email queued")
+        SENT = "sent", _("Email sent")
+        FAILED = "failed", _("Email failed")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=60)
+    subject_zh = models.CharField(max_length=200)
+    subject_en = models.CharField(max_length=200)
+    body_zh = models.TextField()
+    body_en = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.NONE)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self):
+        return f"message #{self.pk} {self.kind}"
+
+    @property
+    def subject(self):
+        return pick(self.subject_zh, self.subject_en)
+
+    @property
+    def body(self):
+        return pick(self.body_zh, self.body_en)

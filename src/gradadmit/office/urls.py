@@ -1,0 +1,12 @@
+from django.urls import path
+
+from gradadmit.office import views
+
+app_name = "office"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("programs/<int:pk>/applications/", views.program_applications, name="program_applications"),
+    path("cycles/<int:pk>/clone/", views.clone_cycle, name="clone_cycle"),
+    path("cycles/<int:pk>/import/", views.import_programs, name="import_programs"),
+    path("cycles/<int:pk>/extensions/", views.extensions, name="extensions"),
+]

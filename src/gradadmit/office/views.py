@@ -1,0 +1,107 @@
+"""Office pages: programmes in scope with counts, applicants per programme, cycle tools."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from gradadmit.applications.selectors import applicant_counts_by_program, applications_for_staff
+from gradadmit.core.errors import DomainError
+from gradadmit.cycles import selectors as cycle_selectors
+from gradadmit.cycles import services as cycle_services
+from gradadmit.cycles.models import Cycle
+from gradadmit.office.forms import CloneCycleForm, ExtensionForm, ImportProgramsForm
+from gradadmit.office.permissions import staff_required
+
+
+@staff_required()
+def home(request):
+    programs = list(cycle_selectors.programs_for_staff(request.user).order_by("-cycle__academic_year", "code"))
+    counts = applicant_counts_by_program(programs)
+    rows = [{"program": p, "counts": counts.get(p.id, {"general": 0, "in_service": 0})} for p in programs]
+    cycles = list(cycle_selectors.cycles_for_staff(request.user)) if request.user.is_office else []
+    return render(request, "office/home.html", {"rows": rows, "cycles": cycles})
+
+
+@staff_required()
+def program_applications(request, pk):
+    program = cycle_selectors.program_for_staff(request.user, pk)
+    applications = applications_for_staff(request.user).filter(program=program).order_by("status", "applied_at")
+    return render(request, "office/program_applications.html", {"program": program, "applications": list(applications)})
+
+
+@staff_required("office.configure_cycles")
+def clone_cycle(request, pk):
+    source = get_object_or_404(Cycle, pk=pk)
+    form = CloneCycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = cycle_services.clone_cycle(actor=request.user, source=source, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error("code", str(error))
+        else:
+            messages.success(request, _("The cycle was copied. Check its calendar, then publish it."))
+            return redirect("admin:cycles_cycle_change", cycle.pk)
+    return render(request, "office/clone_cycle.html", {"source": source, "form": form})
+
+
+@staff_required("office.configure_cycles")
+def import_programs(request, pk):
+    cycle = get_object_or_404(Cycle, pk=pk)
+    form = ImportProgramsForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = cycle_services.read_rows(filename=upload.name, content=upload.read())
+            result = cycle_services.import_programs(actor=request.user, cycle=cycle, rows=rows)
+        except DomainError as error:
+            form.add_error("file", str(error))
+        else:
+            if result.ok:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d programme imported.",
+                        "%(count)d programmes imported.",
+                        result.created + result.updated,
+                    )
+                    % {"count": result.created + result.updated},
+                )
+                return redirect("office:home")
+    return render(
+        request,
+        "office/import_programs.html",
+        {"cycle": cycle, "form": form, "result": result, "columns": cycle_services.IMPORT_COLUMNS},
+    )
+
+
+@staff_required("office.configure_cycles")
+def extensions(request, pk):
+    cycle = get_object_or_404(Cycle, pk=pk)
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        applicant = None
+        email = form.cleaned_data["applicant_email"]
+        if email:
+            applicant = get_user_model().objects.filter(email__iexact=email).first()
+            if applicant is None:
+                form.add_error("applicant_email", _("No applicant has this email address."))
+        if not form.errors:
+            try:
+                cycle_services.grant_extension(
+                    actor=request.user,
+                    cycle=cycle,
+                    kind=form.cleaned_data["kind"],
+                    extended_until=form.cleaned_data["extended_until"],
+                    reason=form.cleaned_data["reason"],
+                    applicant=applicant,
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The extension was granted and recorded."))
+                return redirect("office:extensions", pk=cycle.pk)
+    granted = cycle.extensions.select_related("applicant", "granted_by")
+    return render(request, "office/extensions.html", {"cycle": cycle, "form": form, "extensions": granted})

@@ -1,0 +1,24 @@
+"""Root URLs: public pages, accounts, 考生專區 (/me/), office (/office/), configuration (/admin/)."""
+
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import include, path
+from django.views.i18n import set_language
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("healthz", healthz),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("gradadmit.documents.urls")),
+    path("me/", include("gradadmit.applications.urls")),
+    path("me/", include("gradadmit.accounts.urls")),
+    path("me/messages/", include("gradadmit.notifications.urls")),
+    path("office/", include("gradadmit.office.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("gradadmit.cycles.urls")),
+]

@@ -1,0 +1,1 @@
+"""Playwright journeys (pytest -m browser)."""
