@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "gradadmit.applications",
     "gradadmit.notifications",
     "gradadmit.documents",
+    "gradadmit.recommendations",
+    "gradadmit.fees",
     "gradadmit.office",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -99,6 +101,7 @@ TEMPLATES = [
 SQLITE_PATH = DATA_DIR / "gradadmit.sqlite3"
 if env("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)}
+    DATABASES["default"]["TEST"] = {"NAME": f"test_gradadmit_{os.getpid()}"}  # one per test process
 else:
     DATABASES = {
         "default": {
@@ -109,8 +112,9 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             },
-            # Tests use a file too (not shared-cache memory), so concurrency tests see real SQLite locking.
-            "TEST": {"NAME": str(DATA_DIR / "test-gradadmit.sqlite3")},
+            # Tests use a file too (not shared-cache memory), so concurrency tests see real SQLite locking;
+            # one per test process, so two test runs on one machine never share a database.
+            "TEST": {"NAME": str(DATA_DIR / f"test-gradadmit-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -15,6 +15,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("", include("gradadmit.documents.urls")),
+    path("", include("gradadmit.recommendations.urls")),
+    path("", include("gradadmit.fees.urls")),
     path("me/", include("gradadmit.applications.urls")),
     path("me/", include("gradadmit.accounts.urls")),
     path("me/messages/", include("gradadmit.notifications.urls")),

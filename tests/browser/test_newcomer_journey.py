@@ -174,12 +174,6 @@ def test_newcomer_registers_and_applies_to_two_programmes(page, live_server, lan
     assert applications[0].applicant.profile.national_id == national_id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="APP BUG: partials/form_fields.html wraps help_text in <p>; Django's password rules are a <ul>, so the "
-    "parser closes the <p> early: aria-describedby points at an empty <p> and the rules are not announced",
-)
 def test_signup_password_rules_are_announced_with_the_password_field(page):
     """The rules under the password field are its accessible description (aria-describedby), not orphan text."""
     page.goto("/accounts/signup/")

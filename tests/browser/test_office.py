@@ -129,12 +129,6 @@ def test_department_staff_sees_only_the_assigned_programme(page, programmes):
     assert response.status in (403, 404), response.status
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="APP BUG: after sign-in staff land on the applicant dashboard (/me/, 'fill in your basic details "
-    "before you can apply') instead of the office home: LOGIN_REDIRECT_URL is the same for everyone",
-)
 @pytest.mark.parametrize("factory", [OfficeFactory, DepartmentStaffFactory], ids=["office", "department"])
 def test_staff_land_on_the_office_home_after_sign_in(page, factory):
     sign_in(page, factory().email)

@@ -7,6 +7,15 @@ from gradadmit.core.mail import queue_email, render_bilingual
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        """Staff land on the office home; applicants on 考生專區 (a safe ?next= still wins, allauth checks it)."""
+        from django.urls import reverse
+
+        user = request.user
+        if user.is_authenticated and (user.staff_role or user.is_superuser):
+            return reverse("office:home")
+        return super().get_login_redirect_url(request)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         from allauth.core import context as allauth_context
         from django.contrib.sites.shortcuts import get_current_site

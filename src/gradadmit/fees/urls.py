@@ -1,0 +1,4 @@
+"""URLs of fees."""
+
+app_name = "fees"
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""URLs of recommendations."""
+
+app_name = "recommendations"
+urlpatterns = []
