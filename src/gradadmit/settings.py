@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "gradadmit.documents",
     "gradadmit.recommendations",
     "gradadmit.fees",
+    "gradadmit.eligibility",
+    "gradadmit.exams",
     "gradadmit.office",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("gradadmit.documents.urls")),
     path("", include("gradadmit.recommendations.urls")),
     path("", include("gradadmit.fees.urls")),
+    path("", include("gradadmit.eligibility.urls")),
+    path("", include("gradadmit.exams.urls")),
     path("me/", include("gradadmit.applications.urls")),
     path("me/", include("gradadmit.accounts.urls")),
     path("me/messages/", include("gradadmit.notifications.urls")),

@@ -1,0 +1,4 @@
+"""URLs of eligibility."""
+
+app_name = "eligibility"
+urlpatterns = []

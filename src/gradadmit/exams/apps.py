@@ -1,0 +1,10 @@
+"""Exam administration: exam numbers, admission tickets (准考證), interview lists."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExamsConfig(AppConfig):
+    name = "gradadmit.exams"
+    label = "exams"
+    verbose_name = _("Exam administration")

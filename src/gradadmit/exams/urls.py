@@ -1,0 +1,4 @@
+"""URLs of exams."""
+
+app_name = "exams"
+urlpatterns = []
