@@ -11,7 +11,8 @@ PYTEST := $(BIN)/pytest -q
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt scripts/system_deps.sh
+	bash scripts/system_deps.sh $(if $(filter test test-browser,$(MAKECMDGOALS)),--test,)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
@@ -23,6 +24,7 @@ messages: install
 run: install messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py prepare_pdf_fonts
 	$(BIN)/python manage.py load_demo
 	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
 

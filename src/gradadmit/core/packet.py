@@ -5,12 +5,16 @@ and returns PacketPart objects in order. The packet knows only this registry.
 """
 
 import io
+import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import pikepdf
 from PIL import Image
+
+CHUNK = 1024 * 1024  # bytes: copying a part to its temporary file
 
 
 @dataclass
@@ -39,26 +43,51 @@ class PacketRegistry:
 packet_registry = PacketRegistry()
 
 
+A4 = (595.28, 841.89)  # points
+IMAGE_MARGIN = 56.7  # points (2 cm)
+
+
 def image_to_pdf(stream) -> bytes:
-    """One A4-wide page holding the image (photos in the packet)."""
+    """One A4 page holding the image centred near the top, at most its natural size at 150 dpi (photos)."""
     with Image.open(stream) as image:
         out = io.BytesIO()
         image.convert("RGB").save(out, "PDF", resolution=150)
-    return out.getvalue()
+    pdf = pikepdf.open(io.BytesIO(out.getvalue()))
+    page = pdf.pages[0]
+    box = page.mediabox
+    width, height = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
+    scale = min(1.0, (A4[0] - 2 * IMAGE_MARGIN) / width, (A4[1] - 2 * IMAGE_MARGIN) / height)
+    x = (A4[0] - width * scale) / 2
+    y = A4[1] - IMAGE_MARGIN - height * scale
+    page.contents_add(pdf.make_stream(f"q {scale:.4f} 0 0 {scale:.4f} {x:.2f} {y:.2f} cm".encode()), prepend=True)
+    page.contents_add(pdf.make_stream(b"Q"))
+    page.mediabox = pikepdf.Array([0, 0, *A4])
+    result = io.BytesIO()
+    pdf.save(result)
+    return result.getvalue()
 
 
 def assemble_packet(*, cover_pdf: bytes, parts: list[PacketPart], cover_title: str, output) -> int:
-    """Write cover + parts to `output` (a path or binary file) with one bookmark per part. Returns pages."""
+    """Write cover + parts to `output` (a path or binary file) with one bookmark per part. Returns pages.
+
+    Each part is copied in chunks to a temporary file and opened from there: qpdf reads page content lazily from
+    the files while it writes the packet, so memory stays bounded by qpdf's own working set, not by the sum of the
+    parts (they all stay open until the save, and their bytes used to be held in Python memory meanwhile).
+    """
     sources = []
-    try:
-        with pikepdf.open(io.BytesIO(cover_pdf)) as cover, tempfile.TemporaryDirectory():
+    with pikepdf.open(io.BytesIO(cover_pdf)) as cover, tempfile.TemporaryDirectory() as folder:
+        try:
             packet = pikepdf.new()
             packet.pages.extend(cover.pages)
             marks = [(cover_title, 0)]
-            for part in parts:
-                with part.open() as stream:
-                    data = image_to_pdf(stream) if part.kind == "image" else stream.read()
-                source = pikepdf.open(io.BytesIO(data))
+            for number, part in enumerate(parts):
+                path = Path(folder) / f"part-{number}.pdf"
+                with part.open() as stream, path.open("wb") as spool:
+                    if part.kind == "image":
+                        spool.write(image_to_pdf(stream))
+                    else:
+                        shutil.copyfileobj(stream, spool, CHUNK)
+                source = pikepdf.open(path)
                 sources.append(source)
                 marks.append((part.title, len(packet.pages)))
                 packet.pages.extend(source.pages)
@@ -66,6 +95,6 @@ def assemble_packet(*, cover_pdf: bytes, parts: list[PacketPart], cover_title: s
                 outline.root.extend(pikepdf.OutlineItem(title, page) for title, page in marks)
             packet.save(output)
             return len(packet.pages)
-    finally:
-        for source in sources:
-            source.close()
+        finally:
+            for source in sources:  # before the temporary files go
+                source.close()

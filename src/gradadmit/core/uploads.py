@@ -68,9 +68,12 @@ def _check_size(size: int, max_bytes: int):
     if size == 0:
         raise UploadRejected(_("The file is empty (0 bytes). Choose the right file and upload it again."))
     if size > max_bytes:
+        shown, limit = human_size(size), human_size(max_bytes)
+        if shown == limit:  # just over: rounded figures would read "5.0 MB; the limit is 5.0 MB"
+            shown, limit = f"{size:,} B", f"{max_bytes:,} B"
         raise UploadRejected(
             _("The file is %(size)s; the limit for this item is %(limit)s. Make it smaller and upload it again.")
-            % {"size": human_size(size), "limit": human_size(max_bytes)}
+            % {"size": shown, "limit": limit}
         )
 
 

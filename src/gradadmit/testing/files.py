@@ -52,3 +52,47 @@ def photo_bytes(size=(600, 800), fmt="JPEG", gps=False) -> bytes:
         kwargs["exif"] = exif
     image.save(out, fmt, **kwargs)
     return out.getvalue()
+
+
+def labelled_pdf_bytes(label: str, pages: int = 1) -> bytes:
+    """A PDF whose every page shows `label` and its page number (ASCII, Helvetica): visible when rendered."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    )
+    for number in range(1, pages + 1):
+        text = f"{label} - page {number}".replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        content = f"BT /F1 28 Tf 72 720 Td ({text}) Tj ET".encode("ascii")
+        page = pikepdf.Page(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Page,
+                MediaBox=[0, 0, 595, 842],
+                Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+                Contents=pdf.make_stream(content),
+            )
+        )
+        pdf.pages.append(page)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def html_disguised_as_pdf() -> bytes:
+    """An HTML page, to be named `something.pdf`: refused by content whatever the name says."""
+    return b"<!DOCTYPE html>\n<html><head><title>CV</title></head><body><h1>My CV</h1></body></html>\n"
+
+
+def pdf_outline(data_or_path) -> list[tuple[str, int]]:
+    """The top-level bookmarks of a PDF as (title, 0-based page index), in order."""
+    source = io.BytesIO(data_or_path) if isinstance(data_or_path, bytes) else data_or_path
+    with pikepdf.open(source) as pdf:
+        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+        with pdf.open_outline() as outline:
+            marks = []
+            for item in outline.root:
+                destination = item.destination
+                if destination is None and item.action is not None:
+                    destination = item.action.get("/D")
+                target = destination[0] if isinstance(destination, pikepdf.Array) else None
+                marks.append((item.title, pages.get(target.objgen, -1) if target is not None else -1))
+        return marks

@@ -75,7 +75,9 @@ def test_dashboard_query_count_does_not_grow_with_applications(client):
     for _ in range(4):
         ApplicationFactory(applicant=profile.user)
     assert dashboard_queries(client, profile.user) == one
-    assert one <= 14
+    # Session, user, profile, applications, calendars, cycles list, unread count: 7; each app that plugs a row
+    # into the checklist (documents, recommendations, fees, eligibility) may add a few, never one per application.
+    assert one <= 22
 
 
 def test_public_pages_query_count_is_fixed(client):
