@@ -11,7 +11,7 @@ WEB_THREADS=${WEB_THREADS:-8}
 $BIN/python manage.py db_worker --queue-name default &
 worker=$!
 $BIN/gunicorn gradadmit.wsgi --pythonpath src --worker-class gthread --workers "$WEB_WORKERS" \
-  --threads "$WEB_THREADS" --bind "$HOST:$PORT" --access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' &
+  --threads "$WEB_THREADS" --bind "$HOST:$PORT" --access-logfile - --logger-class gradadmit.core.logging.RedactingAccessLogger --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' &
 web=$!
 
 stop() { kill "$worker" "$web" 2>/dev/null || true; wait 2>/dev/null || true; }

@@ -1,6 +1,6 @@
 """Uploading documents, the initial check (初審), and requesting packet builds."""
 
-from django.core.files.base import ContentFile, File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -20,14 +20,15 @@ def upload_window_open(*, application, profile) -> bool:
     return calendar_for(application.program.cycle, application.applicant).is_open("documents", scope_for(profile))
 
 
-def upload_document(*, applicant, application: Application, requirement, upload) -> Document:
+def upload_document(*, applicant, application: Application, requirement, upload, profile=None) -> Document:
     """Check the file by content, store it under a generated name, make it the item's current version.
 
     The previous version stays stored (not current). A refused file changes nothing.
     Racing uploads for one item are serialised on the application row; the unique
     constraint on the current version is the last guard. No email (the page shows the result).
     """
-    profile = ApplicantProfile.objects.filter(user=applicant).first()
+    if profile is None:
+        profile = ApplicantProfile.objects.filter(user=applicant).first()
     if not application.is_active or application.applicant_id != applicant.id:
         raise DomainError(_("This application was withdrawn."))
     if requirement not in applicable_requirements(application, profile):
@@ -54,9 +55,9 @@ def upload_document(*, applicant, application: Application, requirement, upload)
         check_status=Document.Check.PENDING if requirement.needs_initial_check else Document.Check.NOT_REQUIRED,
     )
     # Store first (slow, outside the lock); if the database refuses, the stored file is removed again.
+    # The upload itself (not a File wrapper) lets local storage move Django's temporary file instead of copying it.
     upload.seek(0)
-    document.file.save("upload", ContentFile(checked.content) if checked.content is not None else File(upload),
-                       save=False)  # fmt: skip
+    document.file.save("upload", ContentFile(checked.content) if checked.content is not None else upload, save=False)
     try:
         with transaction.atomic():
             Application.objects.select_for_update().get(pk=application.pk)

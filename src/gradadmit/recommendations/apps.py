@@ -8,3 +8,6 @@ class RecommendationsConfig(AppConfig):
     name = "gradadmit.recommendations"
     label = "recommendations"
     verbose_name = _("Recommendations")
+
+    def ready(self):
+        from gradadmit.recommendations import checklist, packet  # noqa: F401  (register the checklist row and packet part)

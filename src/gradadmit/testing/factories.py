@@ -140,3 +140,113 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
 def assign(user, program):
     return ProgramAssignment.objects.create(user=user, program=program)
+
+
+# --- recommendations ---------------------------------------------------------------------------------
+
+
+class RecommendationRequestFactory(factory.django.DjangoModelFactory):
+    """A recommender already invited (no notice, no email: use recommendation_token() for a link)."""
+
+    class Meta:
+        model = "recommendations.RecommendationRequest"
+
+    application = factory.SubFactory(ApplicationFactory)
+    name = "陳大文"
+    organisation = "國立彰化師範大學電機系"
+    title = "教授"
+    relationship = "專題指導教授"
+    email = factory.Sequence(lambda n: f"professor{n}@example.edu.tw")
+    phone = "04-7232105"
+    token_expires_at = factory.LazyFunction(lambda: clock.now() + timedelta(days=60))
+
+
+def recommendation_token(request, kind="invitation") -> str:
+    """Give the request a notice with a fresh link token (as an email would carry); returns the raw token."""
+    import secrets
+
+    from gradadmit.recommendations.models import RecommendationNotice
+    from gradadmit.recommendations.selectors import hash_token
+
+    raw = secrets.token_urlsafe(32)
+    RecommendationNotice.objects.create(
+        request=request, kind=kind, token_hash=hash_token(raw), created_at=clock.now(), status="sent"
+    )
+    return raw
+
+
+# --- Eligibility review and exam administration ---------------------------------------------------
+
+
+class ReviewDecisionFactory(factory.django.DjangoModelFactory):
+    """A decision already recorded (version 1), without the audit entry and notification of the service."""
+
+    class Meta:
+        model = "eligibility.ReviewDecision"
+
+    application = factory.SubFactory(ApplicationFactory)
+    result = "qualified"
+    version = 1
+    decided_at = factory.LazyFunction(clock.now)
+
+
+def upload_required_documents(application):
+    """Upload every mandatory item of the application (photo as JPEG, the rest as PDF) through the service."""
+    from gradadmit.accounts.models import ApplicantProfile
+    from gradadmit.documents.selectors import applicable_requirements
+    from gradadmit.documents.services import upload_document
+    from gradadmit.testing.files import pdf_bytes, photo_bytes, upload
+
+    profile = ApplicantProfile.objects.filter(user=application.applicant).first()
+    documents = []
+    for requirement in applicable_requirements(application, profile):
+        if not requirement.mandatory:
+            continue
+        if requirement.file_kind == requirement.FileKind.PHOTO:
+            content, name = photo_bytes(), "photo.jpg"
+        else:
+            content, name = pdf_bytes(), f"{requirement.code}.pdf"
+        documents.append(
+            upload_document(
+                applicant=application.applicant,
+                application=application,
+                requirement=requirement,
+                upload=upload(name, content),
+            )
+        )
+    return documents
+
+
+# --- fees --------------------------------------------------------------------------------------------------
+
+
+class FeeItemFactory(factory.django.DjangoModelFactory):
+    """An extra payable item (an interview fee); the application fee comes from fees.services.application_fee_item."""
+
+    class Meta:
+        model = "fees.FeeItem"
+
+    cycle = factory.SubFactory(CycleFactory)
+    code = factory.Sequence(lambda n: f"interview-{n}")
+    kind = "extra"
+    name_zh = "口試費"
+    name_en = "Interview fee"
+    amount = 500
+
+
+class DiscountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "fees.Discount"
+
+    item = factory.SubFactory(FeeItemFactory)
+    name_zh = "本校應屆畢業生"
+    name_en = "Own graduating students"
+    price = 600
+
+
+def application_fee_charge(application=None, **application_kwargs):
+    """An application with its application-fee charge and virtual account, as the fee page creates them."""
+    from gradadmit.fees.services import ensure_application_charge
+
+    application = application or ApplicationFactory(**application_kwargs)
+    return ensure_application_charge(application)

@@ -16,6 +16,7 @@ from gradadmit.core.errors import DomainError
 from gradadmit.core.uploads import MB, SizeLimitUploadHandler, human_size
 from gradadmit.documents import selectors, services
 from gradadmit.documents.files import serve_document
+from gradadmit.documents.models import Document
 
 
 def _items_context(request, application):
@@ -49,6 +50,7 @@ def upload(request, pk, requirement_id):
 def _upload(request, application, requirement, handler):
     wants_json = "application/json" in request.headers.get("Accept", "")
     upload = request.FILES.get("file")
+    profile = get_profile(request.user)
     error = None
     if handler.exceeded:
         error = _(
@@ -59,16 +61,21 @@ def _upload(request, application, requirement, handler):
     else:
         try:
             services.upload_document(
-                applicant=request.user, application=application, requirement=requirement, upload=upload
+                applicant=request.user, application=application, requirement=requirement, upload=upload, profile=profile
             )
         except DomainError as refusal:
             error = str(refusal)
-    if wants_json:
-        context = _items_context(request, application)
-        item = next((i for i in context["items"] if i["requirement"].pk == requirement.pk), None)
-        html = render_to_string(
-            "documents/_item.html", {**context, "item": item, "error": error}, request=request
-        ) if item else ""  # fmt: skip
+    if wants_json:  # only this item's card, rendered again
+        current = Document.objects.filter(application=application, requirement=requirement, is_current=True).first()
+        window = calendar_for(application.program.cycle, request.user).window("documents", scope_for(profile))
+        context = {
+            "application": application,
+            "window": window,
+            "can_upload": application.is_active and window is not None and window.is_open(),
+            "item": {"requirement": requirement, "document": current},
+            "error": error,
+        }
+        html = render_to_string("documents/_item.html", context, request=request)
         return JsonResponse({"ok": error is None, "error": error or "", "html": html}, status=200 if not error else 400)
     if error:
         messages.error(request, f"{requirement.name}: {error}")

@@ -1,0 +1,83 @@
+"""The brochure's 附件五 (recommendation form): its questions, in Chinese as printed and in English."""
+
+from django.utils.translation import gettext_lazy as _
+
+# (key, Chinese label, Chinese hint, English label, English hint), in the brochure's order.
+ATTRIBUTES = [
+    ("analytical", "分析能力", "找出問題並組織、解決問題",
+     _("Analytical ability"), _("identifies, organises and solves problems")),
+    ("creativity", "創造力", "具想像力或創造技能", _("Creativity"), _("imagination or creative skill")),
+    ("sensitivity", "靈敏度", "對自我與環境變化的反應",
+     _("Responsiveness"), _("reacts to changes in self and surroundings")),
+    ("initiative", "自發能力", "自動自發、有強烈的意願朝目標邁進",
+     _("Initiative"), _("self-motivated, strong will to reach goals")),
+    ("communication", "溝通能力", "能有效的書面及口頭表達",
+     _("Communication"), _("expresses ideas well in writing and speech")),
+    ("teamwork", "人際關係", "與團體共事的能力", _("Interpersonal skills"), _("works well with a group")),
+    ("maturity", "人格成熟度", "自我認知、人格均衡發展",
+     _("Maturity"), _("self-awareness, balanced personality")),
+    ("integrity", "價值觀", "誠信度與社會道德", _("Values"), _("honesty and social ethics")),
+    ("leadership", "領導潛能", "訂定目標、願景、正確決策能力",
+     _("Leadership potential"), _("sets goals and a vision, decides soundly")),
+    ("professionalism", "專業態度", "敬業精神與責任感",
+     _("Professional attitude"), _("dedication and sense of responsibility")),
+]  # fmt: skip
+ATTRIBUTE_KEYS = [key for key, *_rest in ATTRIBUTES]
+
+CONTACT_AREAS = [
+    ("work", "工作方面", _("Work")),
+    ("study", "求學方面", _("Study")),
+    ("social", "社會方面", _("Social life")),
+]
+FREQUENCIES = [
+    ("daily", "每天", _("Daily")),
+    ("weekly", "每週", _("Weekly")),
+    ("monthly", "每月", _("Monthly")),
+    ("rarely", "很少", _("Rarely")),
+    ("never", "從未", _("Never")),
+]
+OVERALL = [
+    ("strongly", "極力推薦", _("Strongly recommend")),
+    ("recommend", "推薦", _("Recommend")),
+    ("reservation", "勉強推薦", _("Recommend with reservation")),
+    ("not", "不推薦", _("Do not recommend")),
+]
+
+TEXT_LIMIT = 4000  # characters per free-text answer
+DRAFT_FIELDS = (
+    ["known_since", "known_until", "comments", "highlights", "overall"]
+    + [f"contact_{key}" for key, *_rest in CONTACT_AREAS]
+    + [f"rating_{key}" for key in ATTRIBUTE_KEYS]
+)
+
+
+def clean_draft(data) -> dict:
+    """Keep only the form's own fields, as bounded strings: a draft is saved unvalidated, never trusted."""
+    return {name: str(data.get(name, ""))[:TEXT_LIMIT] for name in DRAFT_FIELDS if data.get(name) not in (None, "")}
+
+
+def printable(answers: dict) -> dict:
+    """The answers arranged for the PDF: both languages for every label and choice."""
+    frequency = {key: (zh, en) for key, zh, en in FREQUENCIES}
+    overall = {key: (zh, en) for key, zh, en in OVERALL}
+    return {
+        "known_since": answers.get("known_since", ""),
+        "known_until": answers.get("known_until", ""),
+        "contact": [
+            {"zh": zh, "en": str(en), "choices": [
+                {"zh": fzh, "en": str(fen), "chosen": answers.get(f"contact_{key}") == fkey}
+                for fkey, (fzh, fen) in frequency.items()
+            ]}
+            for key, zh, en in CONTACT_AREAS
+        ],
+        "ratings": [
+            {"zh": zh, "zh_hint": zh_hint, "en": str(en), "en_hint": str(en_hint),
+             "value": answers.get(f"rating_{key}") or ""}
+            for key, zh, zh_hint, en, en_hint in ATTRIBUTES
+        ],
+        "comments": answers.get("comments", ""),
+        "highlights": answers.get("highlights", ""),
+        "overall": [
+            {"zh": zh, "en": str(en), "chosen": answers.get("overall") == key} for key, (zh, en) in overall.items()
+        ],
+    }  # fmt: skip

@@ -1,0 +1,1 @@
+"""Views of recommendations, by audience: applicant, recommender (token link), office."""
