@@ -8,3 +8,6 @@ class FeesConfig(AppConfig):
     name = "gradadmit.fees"
     label = "fees"
     verbose_name = _("Fees")
+
+    def ready(self):
+        from gradadmit.fees import checklist, permissions  # noqa: F401  (register the checklist row and permissions)

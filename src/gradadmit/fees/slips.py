@@ -1,0 +1,38 @@
+"""The printable payment slip (繳款單): a one-page PDF in Chinese with English, rendered on demand."""
+
+from gradadmit.accounts.models import ApplicantProfile
+from gradadmit.core import clock
+from gradadmit.core.rocdate import format_roc_date, format_roc_datetime
+from gradadmit.fees.virtual_accounts import format_for_reading
+
+
+def slip_context(charge, application, bank) -> dict:
+    from gradadmit.core.pdf import qr_svg_data_uri
+
+    account = charge.current_accounts[0]
+    profile = ApplicantProfile.objects.filter(user_id=application.applicant_id).first()
+    cycle = application.program.cycle
+    return {
+        "charge": charge,
+        "application": application,
+        "cycle": cycle,
+        "institution": cycle.institution_zh,
+        "profile": profile,
+        "bank": bank,
+        "account": account.number,
+        "account_grouped": format_for_reading(account.number),
+        "qr": qr_svg_data_uri(account.number),
+        "due_roc": format_roc_datetime(charge.due_at),
+        "due_day_roc": format_roc_date(charge.due_at),
+        "printed_roc": format_roc_datetime(clock.now()),
+    }
+
+
+def render_slip(charge, application, bank) -> bytes:
+    from gradadmit.core.pdf import render_pdf
+
+    return render_pdf("fees/slip.html", slip_context(charge, application, bank), language="zh-hant")
+
+
+def slip_filename(charge) -> str:
+    return f"payment-slip-{charge.application_id}-{charge.item.code}.pdf"
