@@ -109,6 +109,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
+            # Keep each thread's connection: opening one runs the PRAGMAs below, on every request otherwise.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -232,6 +235,10 @@ LANGUAGE_COOKIE_NAME = "gradadmit_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Security -----------------------------------------------------------------
+# With a shared cache (Redis), sessions are read from it and written through to the database. Not with the
+# per-process memory cache: a sign-out in one worker would leave the session cached in another.
+if env("REDIS_URL"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

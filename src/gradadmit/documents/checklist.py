@@ -2,29 +2,27 @@
 
 from collections import defaultdict
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry
-from gradadmit.cycles.models import DocumentRequirement, Program
+from gradadmit.cycles.models import DocumentRequirement
 from gradadmit.documents.selectors import applicable_requirements, current_documents
 
 
 @checklist_registry.register
 def document_rows(applications, context):
     profile = context.profile
-    programs = Program.objects.filter(pk__in={a.program_id for a in applications}).prefetch_related(
-        Prefetch("document_requirements", queryset=DocumentRequirement.objects.order_by("order"))
-    )
-    requirements = {program.pk: program for program in programs}
+    requirements = defaultdict(list)  # the programmes are already loaded with the applications
+    for requirement in DocumentRequirement.objects.filter(program_id__in={a.program_id for a in applications}).order_by(
+        "order"
+    ):
+        requirements[requirement.program_id].append(requirement)
     documents = current_documents(applications)
     rows = defaultdict(list)
     for application in applications:
-        items = applicable_requirements(
-            application, profile, requirements[application.program_id].document_requirements.all()
-        )
+        items = applicable_requirements(application, profile, requirements[application.program_id])
         done = documents.get(application.id, {})
         missing = [r for r in items if r.mandatory and r.pk not in done]
         replace = [d for d in done.values() if d.check_status == d.Check.REPLACE]

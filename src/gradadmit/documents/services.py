@@ -12,6 +12,7 @@ from gradadmit.core.deadlines import calendar_for, scope_for
 from gradadmit.core.errors import DomainError
 from gradadmit.core.uploads import MB, UploadRejected, check_pdf, check_photo, clean_filename, human_size
 from gradadmit.documents.models import Document, PacketBuild
+from gradadmit.documents.reopened import reopened_items
 from gradadmit.documents.selectors import applicable_requirements
 from gradadmit.notifications.services import notify
 
@@ -33,7 +34,8 @@ def upload_document(*, applicant, application: Application, requirement, upload,
         raise DomainError(_("This application was withdrawn."))
     if requirement not in applicable_requirements(application, profile):
         raise DomainError(_("This item is not required for your application."))
-    calendar_for(application.program.cycle, applicant).ensure_open("documents", scope_for(profile))
+    if requirement.pk not in reopened_items(application):  # a supplement may reopen named items after the deadline
+        calendar_for(application.program.cycle, applicant).ensure_open("documents", scope_for(profile))
 
     limit = requirement.max_size_mb * MB
     if requirement.file_kind == requirement.FileKind.PHOTO:

@@ -8,3 +8,10 @@ class EligibilityConfig(AppConfig):
     name = "gradadmit.eligibility"
     label = "eligibility"
     verbose_name = _("Eligibility review")
+
+    def ready(self):
+        from gradadmit.documents import reopened
+        from gradadmit.eligibility import checklist  # noqa: F401  (register the checklist row)
+        from gradadmit.eligibility.selectors import supplement_items
+
+        reopened.register(supplement_items)

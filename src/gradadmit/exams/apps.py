@@ -8,3 +8,6 @@ class ExamsConfig(AppConfig):
     name = "gradadmit.exams"
     label = "exams"
     verbose_name = _("Exam administration")
+
+    def ready(self):
+        from gradadmit.exams import checklist  # noqa: F401  (register the checklist row)

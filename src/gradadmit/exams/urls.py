@@ -1,4 +1,24 @@
-"""URLs of exams."""
+"""URLs of exams: tickets, the interview list, exam administration, accommodations."""
+
+from django.urls import path
+
+from gradadmit.exams.views import applicant, office, public
 
 app_name = "exams"
-urlpatterns = []
+urlpatterns = [
+    path("me/applications/<int:pk>/ticket.pdf", applicant.ticket_pdf, name="ticket_pdf"),
+    path("me/applications/<int:pk>/accommodation/", applicant.accommodation, name="accommodation"),
+    path("programs/<int:pk>/interview-list/", public.interview_list, name="interview_list"),
+    path("office/programs/<int:pk>/exam/", office.admin, name="admin"),
+    path("office/programs/<int:pk>/exam/numbers/", office.assign_numbers, name="assign_numbers"),
+    path("office/programs/<int:pk>/exam/slots/", office.add_slot, name="add_slot"),
+    path("office/programs/<int:pk>/exam/slots/assign/", office.assign_slots, name="assign_slots"),
+    path("office/programs/<int:pk>/exam/publish/", office.publish, name="publish"),
+    path("office/programs/<int:pk>/exam/reopen/", office.reopen, name="reopen"),
+    path("office/programs/<int:pk>/exam/tickets/", office.request_batch, name="request_batch"),
+    path("office/programs/<int:pk>/exam/accommodations/", office.accommodations, name="accommodations"),
+    path("office/tickets/<int:pk>/ticket.pdf", office.staff_ticket_pdf, name="staff_ticket_pdf"),
+    path("office/ticket-batches/<int:pk>/download/", office.batch_download, name="batch_download"),
+    path("office/accommodations/<int:pk>/decide/", office.decide_accommodation, name="decide_accommodation"),
+    path("office/accommodations/<int:pk>/proof/", office.accommodation_proof, name="accommodation_proof"),
+]

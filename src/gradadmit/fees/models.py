@@ -143,7 +143,7 @@ class Charge(models.Model):
     item = models.ForeignKey(FeeItem, on_delete=models.PROTECT, related_name="charges")
     base_amount = models.PositiveIntegerField(_("fee (NTD)"))
     discount = models.ForeignKey(Discount, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    waiver_percent = models.PositiveSmallIntegerField(_("waiver (% off)"), default=0)
+    waiver_percent = models.PositiveSmallIntegerField(_("waiver (percent off)"), default=0)
     amount_due = models.PositiveIntegerField(_("amount due (NTD)"))
     amount_received = models.IntegerField(_("received (NTD)"), default=0)
     amount_refunded = models.PositiveIntegerField(_("refunded (NTD)"), default=0)
@@ -212,7 +212,7 @@ class WaiverRequest(models.Model):
 
     class Category(models.TextChoices):
         LOW_INCOME = amounts.LOW_INCOME, _("Low-income household (低收入戶): fee waived")
-        MIDDLE_LOW_INCOME = amounts.MIDDLE_LOW_INCOME, _("Middle-low-income household (中低收入戶): 60 % off")
+        MIDDLE_LOW_INCOME = amounts.MIDDLE_LOW_INCOME, _("Middle-low-income household (中低收入戶): 60 percent off")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the office's decision")

@@ -17,6 +17,7 @@ from gradadmit.core.uploads import MB, SizeLimitUploadHandler, human_size
 from gradadmit.documents import selectors, services
 from gradadmit.documents.files import serve_document
 from gradadmit.documents.models import Document
+from gradadmit.documents.reopened import reopened_items
 
 
 def _items_context(request, application):
@@ -25,7 +26,11 @@ def _items_context(request, application):
     current = selectors.current_documents([application]).get(application.id, {})
     window = calendar_for(application.program.cycle, request.user).window("documents", scope_for(profile))
     can_upload = application.is_active and window is not None and window.is_open()
-    items = [{"requirement": r, "document": current.get(r.pk)} for r in requirements]
+    reopened = reopened_items(application) if application.is_active else set()
+    items = [
+        {"requirement": r, "document": current.get(r.pk), "can_upload": can_upload or r.pk in reopened}
+        for r in requirements
+    ]
     return {"application": application, "items": items, "window": window, "can_upload": can_upload}
 
 
@@ -68,11 +73,13 @@ def _upload(request, application, requirement, handler):
     if wants_json:  # only this item's card, rendered again
         current = Document.objects.filter(application=application, requirement=requirement, is_current=True).first()
         window = calendar_for(application.program.cycle, request.user).window("documents", scope_for(profile))
+        can_upload = application.is_active and (
+            (window is not None and window.is_open()) or requirement.pk in reopened_items(application)
+        )
         context = {
             "application": application,
             "window": window,
-            "can_upload": application.is_active and window is not None and window.is_open(),
-            "item": {"requirement": requirement, "document": current},
+            "item": {"requirement": requirement, "document": current, "can_upload": can_upload},
             "error": error,
         }
         html = render_to_string("documents/_item.html", context, request=request)

@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('base_amount', models.PositiveIntegerField(verbose_name='fee (NTD)')),
-                ('waiver_percent', models.PositiveSmallIntegerField(default=0, verbose_name='waiver (% off)')),
+                ('waiver_percent', models.PositiveSmallIntegerField(default=0, verbose_name='waiver (percent off)')),
                 ('amount_due', models.PositiveIntegerField(verbose_name='amount due (NTD)')),
                 ('amount_received', models.IntegerField(default=0, verbose_name='received (NTD)')),
                 ('amount_refunded', models.PositiveIntegerField(default=0, verbose_name='refunded (NTD)')),
@@ -185,7 +185,7 @@ class Migration(migrations.Migration):
             name='WaiverRequest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('low_income', 'Low-income household (低收入戶): fee waived'), ('middle_low_income', 'Middle-low-income household (中低收入戶): 60 % off')], max_length=20, verbose_name='category')),
+                ('category', models.CharField(choices=[('low_income', 'Low-income household (低收入戶): fee waived'), ('middle_low_income', 'Middle-low-income household (中低收入戶): 60 percent off')], max_length=20, verbose_name='category')),
                 ('household_address', models.CharField(blank=True, max_length=200, verbose_name='household registration address (戶籍地址)')),
                 ('phone_day', models.CharField(blank=True, max_length=30, verbose_name='phone (day)')),
                 ('phone_night', models.CharField(blank=True, max_length=30, verbose_name='phone (evening)')),

@@ -26,7 +26,8 @@ def test_adding_through_the_page_invites_and_redirects(client, application):
     assert RecommendationRequest.objects.get().email == "prof.chen@example.edu.tw"
 
 
-def test_a_duplicate_email_shows_the_error_on_the_form(client, application):
+def test_a_duplicate_email_shows_the_error_on_the_form(english, application):
+    client = english  # the assertion reads the English message
     add(application)
     client.force_login(application.applicant)
     response = client.post(list_url(application), {**RECOMMENDER, "name": "Again"})

@@ -1,0 +1,98 @@
+"""The eligibility review queue of a 1,000-application programme against the plain reference page, alternately.
+
+A department staff member assigned to a programme of 1,000 active applications (bench/seed_review.py), logged in
+with a database session. The queue shows 50 applications a page with their review result, documents and fee
+status (from the checklist rows) in a fixed number of queries; the seed checks that count against a programme with
+a tenth of the applications. After a warm-up of both pages, rounds alternate the two pages with the same
+connections, request count and time limit; the ratio is queue req/s over reference req/s.
+Environment: BENCH_CONNECTIONS (8), BENCH_REQUESTS per page per round (500), BENCH_ROUND_SECONDS (5),
+BENCH_ROUNDS (4), BENCH_LOADGEN (auto|wrk|python), BENCH_REVIEW_APPLICATIONS (1000).
+"""
+
+import json
+import os
+
+import harness
+
+NAME = "review"
+TARGET = 0.3
+REFERENCE = "/bench/reference/"
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "500"))
+ROUND_SECONDS = float(os.environ.get("BENCH_ROUND_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
+WARMUP_REQUESTS = 100
+WARMUP_SECONDS = 3.0
+
+
+def run() -> int:
+    with harness.Server() as server:
+        seeded = json.loads(server.python("bench/seed_review.py", timeout=600).stdout.strip().splitlines()[-1])
+        cookie = f"{seeded['cookie_name']}={seeded['session_key']}"
+        queue = seeded["path"]
+        harness.log(
+            f"seed: {seeded['applications']} applications in one programme; GET {queue} (warm, in-process): "
+            f"{seeded['status']}, {seeded['rows']} rows, {seeded['queries']} SQL queries "
+            f"(programme of a tenth the size: {seeded['queries_small_programme']}) {seeded['queries_by_table']}"
+        )
+        fixed = seeded["queries"] == seeded["queries_small_programme"]
+        if not fixed:
+            harness.log("query count grows with the programme: FAIL")
+        cookie = _preflight(server, cookie, queue)
+        loader = harness.loader_name()
+        bound = f"{ROUND_SECONDS:g} s" if loader == "wrk" else f"({REQUESTS} requests or {ROUND_SECONDS:g} s)"
+        harness.log(
+            f"load: {loader}, {CONNECTIONS} keep-alive connections from 127.0.0.1, {ROUNDS} rounds x "
+            f"{bound} per page; server and load share the machine, {harness.machine_load()}"
+        )
+        pages = {"reference": REFERENCE, "queue": queue}
+        for path in pages.values():  # warm-up, not measured
+            harness.load(
+                server.port,
+                path,
+                cookie=cookie,
+                connections=CONNECTIONS,
+                requests=WARMUP_REQUESTS,
+                duration=min(WARMUP_SECONDS, ROUND_SECONDS),
+            )
+        results = {page: [] for page in pages}
+        for round_number in range(1, ROUNDS + 1):
+            order = list(pages) if round_number % 2 else list(reversed(pages))
+            for page in order:
+                result = harness.load(
+                    server.port,
+                    pages[page],
+                    label=f"round {round_number} {page}",
+                    cookie=cookie,
+                    connections=CONNECTIONS,
+                    requests=REQUESTS,
+                    duration=ROUND_SECONDS,
+                )
+                results[page].append(result)
+                harness.log(result.summary())
+        reference = harness.LoadResult.merge(f"reference {REFERENCE}", results["reference"])
+        measured = harness.LoadResult.merge(f"review queue {queue}", results["queue"])
+        harness.log(reference.summary())
+        harness.log(measured.summary())
+        harness.log(f"after: {harness.machine_load()}")
+    ratio = measured.rps / reference.rps if reference.rps else 0.0
+    clean = reference.failures == 0 and measured.failures == 0
+    if not clean:
+        harness.log(f"invalid run: {reference.failures + measured.failures} failed requests (non-2xx or errors)")
+    verdict = "PASS" if clean and fixed and ratio >= TARGET else "FAIL"
+    print(f"BENCH {NAME}: ratio {ratio:.2f} (target >= {TARGET:g}) {verdict}", flush=True)
+    return 0
+
+
+def _preflight(server, cookie: str, queue: str) -> str:
+    """Both pages answer 200 with the session cookie; returns the cookies a browser would send next (+ CSRF)."""
+    reply = server.get(queue, cookie=cookie)
+    if reply.status != 200 or reply.body.count(b'name="selected"') != 50:
+        raise RuntimeError(
+            f"GET {queue} with the session cookie: {reply.status}, not a 50-row queue:\n{reply.body[:500]!r}"
+        )
+    cookie = "; ".join([cookie, *(f"{name}={value}" for name, value in reply.cookies().items())])
+    reply = server.get(REFERENCE, cookie=cookie)
+    if reply.status != 200 or reply.body.count(b"<tr") != 51:
+        raise RuntimeError(f"GET {REFERENCE}: {reply.status}, not the 50-row reference table:\n{reply.body[:500]!r}")
+    return cookie

@@ -1,0 +1,50 @@
+"""Checklist row: the eligibility review result (報名資格審查結果), done only when qualified."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry
+from gradadmit.eligibility.models import ReviewDecision
+
+Result = ReviewDecision.Result
+
+
+@checklist_registry.register
+def eligibility_rows(applications, context):
+    decisions = {
+        d.application_id: d
+        for d in ReviewDecision.objects.filter(application__in=applications).prefetch_related("supplement_items")
+    }  # two queries for any number of applications
+    rows = {}
+    for application in applications:
+        decision = decisions.get(application.id)
+        result = decision.result if decision else Result.PENDING
+        deadline = None
+        if result == Result.QUALIFIED:
+            status, detail = RowStatus.DONE, _("Qualified.")
+        elif result == Result.NOT_QUALIFIED:
+            status, detail = (
+                RowStatus.MISSING,
+                _("Not qualified: %(reason)s") % {"reason": decision.get_reason_display()},
+            )
+        elif result == Result.SUPPLEMENT:
+            status, deadline = RowStatus.PENDING, decision.supplement_until
+            detail = _("Supplement needed: %(items)s") % {
+                "items": ", ".join(item.name for item in decision.supplement_items.all())
+            }
+        elif result == Result.COMMITTEE:
+            status, detail = RowStatus.PENDING, _("Waiting for the equivalent-qualification committee.")
+        else:
+            status, detail = RowStatus.PENDING, _("Not reviewed yet.")
+        rows[application.id] = [
+            ChecklistRow(
+                key="eligibility",
+                order=60,
+                label=_("Eligibility review (資格審查)"),
+                status=status,
+                detail=detail,
+                deadline=deadline,
+                url=reverse("eligibility:result", args=[application.pk]),
+            )
+        ]
+    return rows

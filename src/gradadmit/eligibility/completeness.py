@@ -1,0 +1,104 @@
+"""Is an application complete (已完成報名且資格符合)? Read from the checklist registry, never from other apps.
+
+Every app registers its own checklist rows (fee, documents, recommendations, …). An application is
+complete when every row is done and the eligibility review says qualified. The rows of this app
+(`OWN_KEYS`) are left out of the "what is missing" list, since they restate the review itself.
+
+For staff pages, rows are computed for applications of many applicants at once: providers get one
+ChecklistContext per group of applicants sharing what the providers read from the context (the
+qualification basis, which decides the deadline scope and the applicable document items), with a
+representative profile of the group. Providers must read anything per applicant from the application,
+not from `context.user`. So a page of any length costs a bounded number of queries.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ObjectDoesNotExist
+
+from gradadmit.core.checklist import ChecklistContext, ChecklistRegistry, ChecklistRow, checklist_registry
+from gradadmit.core.deadlines import calendars_for, scope_for
+
+OWN_KEYS = frozenset({"eligibility", "ticket"})
+OWN_PROVIDER_MODULES = frozenset({"gradadmit.eligibility.checklist", "gradadmit.exams.checklist"})
+# The fees app gives one row per charge ("fees-<item id>", or "fees" before the application fee is charged).
+FEE_KEY, DOCUMENTS_KEY = "fees", "documents"
+
+
+@dataclass(frozen=True)
+class Completeness:
+    decision: object  # ReviewDecision or None
+    rows: list[ChecklistRow] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[ChecklistRow]:
+        return [row for row in self.rows if not row.is_done]
+
+    @property
+    def is_qualified(self) -> bool:
+        return self.decision is not None and self.decision.is_qualified
+
+    @property
+    def complete(self) -> bool:
+        """已完成報名且資格符合: paid (or waived), documents and letters complete, and qualified."""
+        return self.is_qualified and not self.missing
+
+    def row_done(self, key: str) -> bool | None:
+        """Whether the rows `key` and `key-…` are all done; None when no app provides such a row."""
+        rows = [row for row in self.rows if row.key == key or row.key.startswith(f"{key}-")]
+        return all(row.is_done for row in rows) if rows else None
+
+    @property
+    def paid(self) -> bool | None:
+        return self.row_done(FEE_KEY)
+
+    @property
+    def documents_complete(self) -> bool | None:
+        return self.row_done(DOCUMENTS_KEY)
+
+
+def _others(rows):
+    return [row for row in rows if row.key not in OWN_KEYS]
+
+
+def completeness_from_rows(rows, decision) -> Completeness:
+    return Completeness(decision=decision, rows=_others(rows))
+
+
+def _group_key(profile):
+    if profile is None:
+        return (None, None)
+    return (profile.education_status, profile.equivalent_article)
+
+
+def completeness_for_staff(applications, decisions: dict) -> dict[int, Completeness]:
+    """{application id: Completeness} for applications of any applicants, in a bounded number of queries.
+
+    `applications` come with `applicant__profile` and `program__cycle` loaded; `decisions` maps
+    application id to its ReviewDecision (missing: not reviewed).
+    """
+    applications = [a for a in applications if a.is_active]
+    if not applications:
+        return {}
+    cycles = {a.program.cycle_id: a.program.cycle for a in applications}
+    calendars = calendars_for(list(cycles.values()))
+    groups = defaultdict(list)
+    for application in applications:
+        groups[_group_key(_profile(application))].append(application)
+    # Staff pages skip this app's own rows (they restate the decision the caller already has).
+    registry = ChecklistRegistry([p for p in checklist_registry.providers if p.__module__ not in OWN_PROVIDER_MODULES])
+    result = {}
+    for members in groups.values():
+        profile = _profile(members[0])
+        context = ChecklistContext(user=None, profile=profile, calendars=calendars, scope=scope_for(profile))
+        rows = registry.rows_for(members, context)
+        for application in members:
+            result[application.id] = completeness_from_rows(rows.get(application.id, []), decisions.get(application.id))
+    return result
+
+
+def _profile(application):
+    try:
+        return application.applicant.profile
+    except ObjectDoesNotExist:  # an applicant without basic details
+        return None

@@ -1,0 +1,280 @@
+"""Reads of eligibility decisions: the staff review queue (scoped), one application's review, open supplements."""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
+from gradadmit.applications.models import Application
+from gradadmit.applications.selectors import applications_for_staff, dashboard_for
+from gradadmit.core import clock
+from gradadmit.core.models import AuditEntry
+from gradadmit.documents.selectors import applicable_requirements
+from gradadmit.eligibility import rules
+from gradadmit.eligibility.completeness import completeness_for_staff, completeness_from_rows
+from gradadmit.eligibility.models import ReviewDecision
+
+QUEUE_PAGE_SIZE = 50
+Result = ReviewDecision.Result
+
+
+def open_supplement(application, requirement, *, at=None) -> ReviewDecision | None:
+    """The decision allowing `application` to upload `requirement` again now, or None.
+
+    Only while the decision asks for a supplement, until its deadline, and for the named items only.
+    documents.services.upload_document asks this before refusing an upload after the documents deadline.
+    """
+    at = at or clock.now()
+    return (
+        ReviewDecision.objects.filter(
+            application_id=application.pk,
+            result=Result.SUPPLEMENT,
+            supplement_until__gte=at,
+            supplement_items=requirement,
+        )
+        .order_by()
+        .first()
+    )
+
+
+def supplement_items(application, *, at=None) -> set[int]:
+    """Requirement ids the application may upload now under an open supplement request (one query)."""
+    at = at or clock.now()
+    return set(
+        ReviewDecision.supplement_items.through.objects.filter(
+            reviewdecision__application_id=application.pk,
+            reviewdecision__result=Result.SUPPLEMENT,
+            reviewdecision__supplement_until__gte=at,
+        ).values_list("documentrequirement_id", flat=True)
+    )
+
+
+def decision_of(application) -> ReviewDecision | None:
+    return ReviewDecision.objects.filter(application=application).prefetch_related("supplement_items").first()
+
+
+def application_for_review(user, pk) -> Application:
+    """An application of the staff member's programmes, or 404."""
+    return get_object_or_404(applications_for_staff(user), pk=pk)
+
+
+def applications_for_review(user, pk_list):
+    return applications_for_staff(user).filter(pk__in=pk_list, status=Application.Status.ACTIVE)
+
+
+# --- The review queue ----------------------------------------------------------------
+
+STATUS_FILTERS = {
+    "pending": Q(review_decision__isnull=True) | Q(review_decision__result=Result.PENDING),
+    "supplement": Q(review_decision__result=Result.SUPPLEMENT),
+    "committee": Q(review_decision__result=Result.COMMITTEE),
+    "qualified": Q(review_decision__result=Result.QUALIFIED),
+    "not_qualified": Q(review_decision__result=Result.NOT_QUALIFIED),
+}
+BASIS_FILTERS = {
+    "graduated": Q(applicant__profile__education_status="graduated"),
+    "expected": Q(applicant__profile__education_status="expected"),
+    "equivalent": Q(applicant__profile__education_status="equivalent") & ~Q(applicant__profile__equivalent_article=7),
+    "article7": Q(applicant__profile__education_status="equivalent", applicant__profile__equivalent_article=7),
+}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = ""
+    paid: str = ""  # "yes" / "no"
+    documents: str = ""  # "complete" / "incomplete"
+    identity: str = ""
+    basis: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> "QueueFilters":
+        def value(name, allowed):
+            raw = query.get(name, "")
+            return raw if raw in allowed else ""
+
+        return cls(
+            status=value("status", STATUS_FILTERS),
+            paid=value("paid", {"yes", "no"}),
+            documents=value("documents", {"complete", "incomplete"}),
+            identity=value("identity", {"general", "in_service"}),
+            basis=value("basis", BASIS_FILTERS),
+        )
+
+    @property
+    def needs_rows_for_all(self) -> bool:
+        return bool(self.paid or self.documents)
+
+    def as_query(self) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode({k: v for k, v in self.__dict__.items() if v})
+
+
+@dataclass
+class QueueRow:
+    application: Application
+    decision: ReviewDecision | None
+    completeness: object
+
+    @property
+    def result(self) -> str:
+        return self.decision.result if self.decision else Result.PENDING
+
+    @property
+    def version(self) -> int:
+        return self.decision.version if self.decision else 0
+
+
+@dataclass
+class ReviewQueue:
+    rows: list[QueueRow]
+    page: object
+    counts: dict = field(default_factory=dict)
+    filters: QueueFilters = field(default_factory=QueueFilters)
+
+
+def _decision(application):
+    try:
+        return application.review_decision
+    except ReviewDecision.DoesNotExist:
+        return None
+
+
+def status_counts(user, program) -> dict:
+    """Active applications of the programme by review result, one query."""
+    aggregates = {name: Count("id", filter=q) for name, q in STATUS_FILTERS.items()}
+    return (
+        applications_for_staff(user)
+        .filter(program=program, status=Application.Status.ACTIVE)
+        .aggregate(total=Count("id"), **aggregates)
+    )
+
+
+def review_queue(user, program, filters: QueueFilters, page_number=1) -> ReviewQueue:
+    """One page of the programme's active applications with their decision and completeness.
+
+    A fixed number of queries whatever the page length: filters on the decision, identity and basis are
+    SQL; "paid" and "documents complete" come from the checklist rows, computed for the page only, or for
+    every application of the programme when one of those two filters is set.
+    """
+    queryset = (
+        applications_for_staff(user)
+        .filter(program=program, status=Application.Status.ACTIVE)
+        .select_related("review_decision")
+        .order_by("applied_at", "id")
+    )
+    if filters.status:
+        queryset = queryset.filter(STATUS_FILTERS[filters.status])
+    if filters.identity:
+        queryset = queryset.filter(identity=filters.identity)
+    if filters.basis:
+        queryset = queryset.filter(BASIS_FILTERS[filters.basis])
+
+    if filters.needs_rows_for_all:
+        applications = list(queryset)
+        completeness = completeness_for_staff(applications, {a.id: _decision(a) for a in applications})
+
+        def keep(application):
+            # No row from an app (e.g. no fee app installed) counts as done.
+            state = completeness[application.id]
+            paid_ok = not filters.paid or (state.paid is not False) == (filters.paid == "yes")
+            documents_ok = not filters.documents or (state.documents_complete is not False) == (
+                filters.documents == "complete"
+            )
+            return paid_ok and documents_ok
+
+        page = Paginator([a for a in applications if keep(a)], QUEUE_PAGE_SIZE).get_page(page_number)
+    else:
+        page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(page_number)
+        on_page = list(page.object_list)
+        completeness = completeness_for_staff(on_page, {a.id: _decision(a) for a in on_page})
+    rows = [QueueRow(a, _decision(a), completeness.get(a.id)) for a in page.object_list]
+    return ReviewQueue(rows=rows, page=page, counts=status_counts(user, program), filters=filters)
+
+
+# --- One application's review ---------------------------------------------------------
+
+
+@dataclass
+class ReviewContext:
+    application: Application
+    profile: object
+    decision: ReviewDecision | None
+    completeness: object
+    requirements: list
+    documents: list
+    in_service_problems: list[str]
+    needs_committee: bool
+    history: list
+
+
+def review_context(application) -> ReviewContext:
+    """What a reviewer sees for one application (already scoped by application_for_review)."""
+    from gradadmit.documents.models import Document
+
+    profile = getattr(application.applicant, "profile", None)
+    decision = decision_of(application)
+    requirements = applicable_requirements(application, profile)
+    documents = list(Document.objects.filter(application=application, is_current=True).select_related("requirement"))
+    completeness = completeness_for_staff([application], {application.id: decision}).get(application.id)
+    history = []
+    if decision is not None:
+        history = list(
+            AuditEntry.objects.filter(target_type="eligibility.reviewdecision", target_id=str(decision.pk))
+            .select_related("actor")
+            .order_by("-created_at", "-id")[:20]
+        )
+    return ReviewContext(
+        application=application,
+        profile=profile,
+        decision=decision,
+        completeness=completeness,
+        requirements=requirements,
+        documents=documents,
+        in_service_problems=in_service_problems(application, profile, requirements, documents),
+        needs_committee=rules.needs_committee(
+            education_status=getattr(profile, "education_status", ""),
+            equivalent_article=getattr(profile, "equivalent_article", None),
+        ),
+        history=history,
+    )
+
+
+def in_service_problems(application, profile, requirements, documents) -> list[str]:
+    """The in-service check: employer, one year of service, and the service certificate item uploaded.
+
+    The certificate is the programme's item given by in-service applicants only; a programme without
+    such an item is not checked for it.
+    """
+    certificate_items = {r.pk for r in requirements if r.applies_to == r.AppliesTo.IN_SERVICE}
+    uploaded = {d.requirement_id for d in documents}
+    return rules.in_service_problems(
+        identity=application.identity,
+        employer=getattr(profile, "employer", ""),
+        service_years=getattr(profile, "service_years", None),
+        has_certificate=certificate_items <= uploaded,
+    )
+
+
+def qualification_problems(application) -> list[str]:
+    """What blocks a "qualified" decision now (the service asks this inside its transaction)."""
+    from gradadmit.documents.models import Document
+
+    profile = getattr(application.applicant, "profile", None)
+    if application.identity != "in_service":
+        return []
+    requirements = applicable_requirements(application, profile)
+    documents = list(Document.objects.filter(application=application, is_current=True))
+    return in_service_problems(application, profile, requirements, documents)
+
+
+# --- The applicant's side --------------------------------------------------------------
+
+
+def applicant_review(user, profile, application):
+    """The applicant's own review result and completeness, from the same checklist as 考生專區."""
+    item = dashboard_for([application], user, profile)[0]
+    decision = decision_of(application)
+    return item, completeness_from_rows(item["rows"], decision)

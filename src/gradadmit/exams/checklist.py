@@ -1,0 +1,33 @@
+"""Checklist row: the admission ticket (准考證), once the programme's lists are visible; information only."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry
+from gradadmit.exams.selectors import is_visible, tickets_of_applications
+
+
+@checklist_registry.register
+def ticket_rows(applications, context):
+    tickets = tickets_of_applications(applications)  # one query, publication joined
+    rows = {}
+    for application in applications:
+        ticket = tickets.get(application.id)
+        if ticket is None:
+            continue
+        publication = getattr(ticket.program, "publication", None)
+        if not is_visible(publication, context.calendars[application.program.cycle_id]):
+            continue
+        rows[application.id] = [
+            ChecklistRow(
+                key="ticket",
+                order=70,
+                label=_("Admission ticket (准考證)"),
+                status=RowStatus.INFO,
+                detail=_("Exam number %(number)s. Print the ticket and bring it with your ID.")
+                % {"number": ticket.exam_number},
+                url=reverse("exams:ticket_pdf", args=[application.pk]),
+                blocking=False,
+            )
+        ]
+    return rows
