@@ -168,7 +168,7 @@ def apply_discount(*, actor, charge: Charge, discount: Discount | None, reason: 
         raise DomainError(_("This discount belongs to another fee."))
     with transaction.atomic():
         locked = (
-            Charge.objects.select_for_update()
+            Charge.objects.select_for_update(of=("self",))  # PostgreSQL: no row lock through the outer join
             .select_related("discount", "application__program__cycle")
             .get(pk=charge.pk)
         )
@@ -263,7 +263,9 @@ def withdraw_waiver(*, applicant, waiver: WaiverRequest) -> WaiverRequest:
 
 def _set_waiver_on_charge(charge_id: int, percent: int) -> tuple[Charge, dict]:
     charge = (
-        Charge.objects.select_for_update().select_related("discount", "application__program__cycle").get(pk=charge_id)
+        Charge.objects.select_for_update(of=("self",))
+        .select_related("discount", "application__program__cycle")
+        .get(pk=charge_id)
     )
     before = snapshot(charge, CHARGE_FIELDS)
     charge.waiver_percent = percent
