@@ -28,7 +28,7 @@ def main(path: str) -> None:
             continue
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-        entry.previous_msgid = None
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         changed += 1
     po.save(PO)
     missing = [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "gradadmit.fees",
     "gradadmit.eligibility",
     "gradadmit.exams",
+    "gradadmit.scoring",
     "gradadmit.office",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -102,14 +102,18 @@ def test_applicant_pays_after_a_waiver_and_the_office_import_marks_it_paid(brows
     proof = tmp_path / "certificate.pdf"
     proof.write_bytes(pdf_bytes())
     applicant.get_by_text(_("Ask for a fee waiver (low-income or middle-low-income household)")).click()
-    applicant.get_by_label(re.compile(re.escape(str(_("Middle-low-income household (中低收入戶): 60 % off"))))).check()
+    applicant.get_by_label(
+        re.compile(re.escape(str(_("Middle-low-income household (中低收入戶): 60 percent off"))))
+    ).check()
     applicant.get_by_label(label_re(field_label(LANGUAGE, WaiverRequestForm, "household_address"))).fill(
         "彰化市介壽北路1號"
     )
     applicant.get_by_label(label_re(field_label(LANGUAGE, WaiverRequestForm, "phone_mobile"))).fill("0912-345-678")
     applicant.get_by_label(label_re(field_label(LANGUAGE, WaiverRequestForm, "proof"))).set_input_files(str(proof))
     applicant.get_by_role("button", name=_("Send the waiver request")).click()
-    expect(applicant.get_by_role("main").get_by_role("status")).to_contain_text(_("Your waiver request was sent."))
+    expect(applicant.get_by_role("main").get_by_role("status")).to_contain_text(
+        _("Your waiver request was sent. The office will decide it; you get a message.")
+    )
     check_a11y(applicant, "fees-03-applicant-waiver-sent")
 
     # --- The office approves it on the cycle's payments page. ---------------------------------------------
@@ -123,7 +127,9 @@ def test_applicant_pays_after_a_waiver_and_the_office_import_marks_it_paid(brows
     staff.get_by_label(label_re(_("Reason (the applicant reads it)"))).fill("中低收入戶證明齊全")
     check_a11y(staff, "fees-05-office-waiver")
     staff.get_by_role("button", name=_("Record the decision")).click()
-    expect(staff.get_by_role("main").get_by_role("status")).to_contain_text(_("The decision was recorded"))
+    expect(staff.get_by_role("main").get_by_role("status")).to_contain_text(
+        _("The decision was recorded; the applicant was told.")
+    )
 
     applicant.reload()
     expect(fee_section(applicant)).to_contain_text("NT$ 360")

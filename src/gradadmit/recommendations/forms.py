@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gradadmit.core.widgets import FastSelect
 from gradadmit.recommendations.letterform import ATTRIBUTES, CONTACT_AREAS, FREQUENCIES, OVERALL, TEXT_LIMIT
 from gradadmit.recommendations.models import RecommendationRequest
 
@@ -118,11 +119,16 @@ class LetterForm(AlsoForMixin, forms.Form):
         frequency = [("", _("— not applicable —"))] + [(key, label) for key, _zh, label in FREQUENCIES]
         for key, _zh, label in CONTACT_AREAS:
             self.fields[f"contact_{key}"] = forms.ChoiceField(
-                label=_("How often in contact: %(area)s") % {"area": label}, choices=frequency, required=False
+                label=_("How often in contact: %(area)s") % {"area": label},
+                choices=frequency,
+                required=False,
+                widget=FastSelect,
             )
         scale = [("", _("Cannot judge"))] + [(str(n), str(n)) for n in range(1, 11)]
         for key, _zh, _zh_hint, label, hint in ATTRIBUTES:
-            self.fields[f"rating_{key}"] = forms.ChoiceField(label=f"{label}: {hint}", choices=scale, required=False)
+            self.fields[f"rating_{key}"] = forms.ChoiceField(
+                label=f"{label}: {hint}", choices=scale, required=False, widget=FastSelect
+            )
         if siblings:
             self.add_also_field(siblings)
 

@@ -250,3 +250,24 @@ def application_fee_charge(application=None, **application_kwargs):
 
     application = application or ApplicationFactory(**application_kwargs)
     return ensure_application_charge(application)
+
+
+# --- scoring -----------------------------------------------------------------------------------------
+
+
+class StageScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "scoring.StageScore"
+
+    application = factory.SubFactory(ApplicationFactory)
+    stage = factory.LazyAttribute(lambda o: o.application.program.stages.order_by("order").first())
+    score = Decimal("80.00")
+    source = "staff"
+
+
+class ReviewerAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "scoring.ReviewerAssignment"
+
+    program = factory.SubFactory(ProgramFactory)
+    reviewer = factory.SubFactory(DepartmentStaffFactory)

@@ -1,0 +1,528 @@
+"""Scores, stage locks, interview invitations, ranking runs, publication, regrade requests and appeals."""
+
+import statistics
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from gradadmit.applications.models import Application
+from gradadmit.core import clock
+from gradadmit.core.audit import record_audit, snapshot
+from gradadmit.core.deadlines import calendar_for
+from gradadmit.core.errors import DomainError
+from gradadmit.cycles.models import Program, SelectionStage
+from gradadmit.notifications.services import notify
+from gradadmit.scoring import ranking
+from gradadmit.scoring.models import (
+    Appeal,
+    InterviewInvitation,
+    RankingRun,
+    RegradeItem,
+    RegradeRequest,
+    ReviewerScore,
+    ScoringSettings,
+    StageScore,
+    StageSubmission,
+)
+
+CENT = Decimal("0.01")
+SCORE_FIELDS = ["score", "absent", "source", "disagreement"]
+
+
+def settings_for(program) -> ScoringSettings:
+    found = ScoringSettings.objects.filter(program=program).first()
+    return found if found is not None else ScoringSettings(program=program)
+
+
+def parse_score(value) -> Decimal:
+    """A score 0–100 with at most two decimals, or a DomainError saying what is wrong."""
+    try:
+        score = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise DomainError(_("Enter the score as a number from 0 to 100, e.g. 85 or 85.5.")) from None
+    if not score.is_finite() or not Decimal(0) <= score <= Decimal(100):
+        raise DomainError(_("A score must be from 0 to 100."))
+    if score.as_tuple().exponent < -2:
+        raise DomainError(_("A score may have at most two decimals."))
+    return score.quantize(CENT)
+
+
+def ensure_weights_add_up(stages) -> None:
+    total = sum((stage.weight for stage in stages), Decimal(0))
+    if not stages or total != Decimal(1):
+        raise DomainError(
+            _("The stage weights add up to %(total)s %%; they must add up to 100 %%. Correct the programme's stages.")
+            % {"total": (total * 100).normalize()}
+        )
+
+
+def _ensure_unlocked(stage) -> None:
+    if StageSubmission.objects.filter(stage=stage, submitted_at__isnull=False).exists():
+        raise DomainError(_("The department has submitted this stage; the office must reopen it before changes."))
+
+
+def _aggregate(scores, aggregation) -> Decimal:
+    if aggregation == ScoringSettings.Aggregation.MEDIAN:
+        value = Decimal(statistics.median(scores))
+    else:
+        value = sum(scores, Decimal(0)) / len(scores)
+    return value.quantize(CENT, rounding=ranking.ROUND_HALF_UP)
+
+
+def rubric_score(criteria) -> Decimal:
+    """The score of a rubric: [{"name", "weight" (0–1, adding up to 1), "score" (0–100)}, ...]."""
+    try:
+        weights = [Decimal(str(c["weight"])) for c in criteria]
+        scores = [parse_score(c["score"]) for c in criteria]
+    except (KeyError, TypeError, InvalidOperation):
+        raise DomainError(_("Give every rubric criterion a weight and a score.")) from None
+    if sum(weights, Decimal(0)) != Decimal(1) or any(w < 0 for w in weights):
+        raise DomainError(_("The rubric's weights must add up to 100 %."))
+    total = sum((w * s for w, s in zip(weights, scores, strict=True)), Decimal(0))
+    return total.quantize(CENT, rounding=ranking.ROUND_HALF_UP)
+
+
+def submit_reviewer_score(
+    *, reviewer, application: Application, stage: SelectionStage, score=None, criteria=None, comment: str = ""
+) -> ReviewerScore:
+    """Store one reviewer's score and recompute the stage score (mean or median, disagreement flag).
+
+    With a rubric (criteria) and no score, the score is the rubric's weighted sum. The caller has
+    fetched the application through the reviewer's selector. Side effect: audit entry.
+    """
+    value = rubric_score(criteria) if score is None and criteria else parse_score(score)
+    if stage.program_id != application.program_id:
+        raise DomainError(_("This stage belongs to another programme."))
+    with transaction.atomic():
+        Application.objects.select_for_update().get(pk=application.pk)
+        _ensure_unlocked(stage)
+        existing = ReviewerScore.objects.filter(application=application, stage=stage, reviewer=reviewer).first()
+        before = snapshot(existing, ["score", "comment"]) if existing else {}
+        mine, _created = ReviewerScore.objects.update_or_create(
+            application=application,
+            stage=stage,
+            reviewer=reviewer,
+            defaults={"score": value, "criteria": criteria or [], "comment": comment, "submitted_at": clock.now()},
+        )
+        _recompute_stage_score(application=application, stage=stage, actor=reviewer)
+        record_audit(
+            actor=reviewer, action="scoring.reviewer_score", target=mine, before=before,
+            after=snapshot(mine, ["score", "comment"]),
+        )  # fmt: skip
+    return mine
+
+
+def _recompute_stage_score(*, application, stage, actor) -> StageScore:
+    settings = settings_for(stage.program)
+    scores = list(ReviewerScore.objects.filter(application=application, stage=stage).values_list("score", flat=True))
+    value = _aggregate(scores, settings.aggregation)
+    disagreement = len(scores) > 1 and max(scores) - min(scores) > settings.disagreement_threshold
+    stage_score, _created = StageScore.objects.update_or_create(
+        application=application,
+        stage=stage,
+        defaults={
+            "score": value,
+            "absent": False,
+            "source": StageScore.Source.REVIEWERS,
+            "disagreement": disagreement,
+            "entered_by": actor,
+        },
+    )
+    return stage_score
+
+
+def enter_stage_score(
+    *, actor, application: Application, stage: SelectionStage, score=None, absent: bool = False, source=None
+) -> StageScore:
+    """Staff enter (or import) one score per application and stage, or mark the applicant absent.
+
+    Refused once the stage is submitted. Side effect: audit entry with before and after.
+    """
+    value = None if absent else parse_score(score)
+    if stage.program_id != application.program_id:
+        raise DomainError(_("This stage belongs to another programme."))
+    with transaction.atomic():
+        _ensure_unlocked(stage)
+        current = StageScore.objects.select_for_update().filter(application=application, stage=stage).first()
+        before = snapshot(current, SCORE_FIELDS) if current else {}
+        stage_score, _created = StageScore.objects.update_or_create(
+            application=application,
+            stage=stage,
+            defaults={
+                "score": value,
+                "absent": absent,
+                "source": source or StageScore.Source.STAFF,
+                "disagreement": False,
+                "entered_by": actor,
+            },
+        )
+        record_audit(actor=actor, action="scoring.stage_score", target=stage_score, before=before,
+                     after=snapshot(stage_score, SCORE_FIELDS))  # fmt: skip
+    return stage_score
+
+
+def submit_stage(*, actor, stage: SelectionStage) -> StageSubmission:
+    """The department submits a stage: its scores are locked. Side effect: audit entry."""
+    with transaction.atomic():
+        submission, _created = StageSubmission.objects.select_for_update().get_or_create(stage=stage)
+        if submission.is_locked:
+            raise DomainError(_("This stage was already submitted."))
+        submission.submitted_at, submission.submitted_by = clock.now(), actor
+        submission.save()
+        record_audit(actor=actor, action="scoring.stage_submit", target=submission)
+    return submission
+
+
+def reopen_stage(*, actor, stage: SelectionStage, reason: str) -> StageSubmission:
+    """The office reopens a submitted stage so scores can change again. Side effect: audit entry with reason."""
+    if not actor.is_office:
+        raise DomainError(_("Only the admissions office can reopen a submitted stage."))
+    if not reason.strip():
+        raise DomainError(_("Say why the stage is reopened."))
+    with transaction.atomic():
+        submission = StageSubmission.objects.select_for_update().filter(stage=stage).first()
+        if submission is None or not submission.is_locked:
+            raise DomainError(_("This stage is not submitted."))
+        before = snapshot(submission, ["submitted_at", "submitted_by"])
+        submission.submitted_at, submission.submitted_by = None, None
+        submission.save()
+        record_audit(actor=actor, action="scoring.stage_reopen", target=submission, before=before,
+                     reason=reason.strip())  # fmt: skip
+    return submission
+
+
+def _stages(program) -> list[SelectionStage]:
+    return list(SelectionStage.objects.filter(program=program).order_by("order"))
+
+
+def decide_interview_invitations(*, actor, program: Program, dry_run: bool = False) -> frozenset[int]:
+    """Apply the programme's stage-1 pass rule and record who is invited to the interview.
+
+    With dry_run nothing is stored; the ids that would be invited are returned. Side effect: audit entry.
+    """
+    stages = _stages(program)
+    if not stages:
+        raise DomainError(_("The programme has no stages."))
+    settings = settings_for(program)
+    if settings.pass_minimum is None and settings.pass_top_n is None:
+        raise DomainError(_("Set the stage-1 pass rule (a minimum score or the top N) first."))
+    applications = list(Application.objects.active().filter(program=program).values_list("id", flat=True))
+    stage1 = dict.fromkeys(applications)
+    for application_id, score in StageScore.objects.filter(
+        stage=stages[0], application_id__in=applications
+    ).values_list("application_id", "score"):
+        stage1[application_id] = score
+    invited = ranking.invited_to_interview(stage1, minimum=settings.pass_minimum, top_n=settings.pass_top_n)
+    if dry_run:
+        return invited
+    with transaction.atomic():
+        InterviewInvitation.objects.filter(application__program=program).exclude(application_id__in=invited).delete()
+        existing = set(
+            InterviewInvitation.objects.filter(application_id__in=invited).values_list("application_id", flat=True)
+        )
+        now = clock.now()
+        InterviewInvitation.objects.bulk_create(
+            [InterviewInvitation(application_id=i, invited_at=now, invited_by=actor) for i in invited - existing]
+        )
+        record_audit(actor=actor, action="scoring.invitations", target=program, after={"invited": sorted(invited)})
+    return invited
+
+
+def ranking_inputs(program: Program) -> tuple[list[ranking.Candidate], ranking.Rules]:
+    """Snapshot of the stored scores and settings, in four queries."""
+    stages = _stages(program)
+    ensure_weights_add_up(stages)
+    settings = settings_for(program)
+    rules = ranking.Rules(
+        stages=tuple(ranking.Stage(stage.kind, Decimal(stage.weight)) for stage in stages),
+        quotas={"general": program.quota_general, "in_service": program.quota_in_service},
+        waitlists={"general": program.waitlist_general, "in_service": program.waitlist_in_service},
+        quota_flows=program.quota_flows,
+        minimum_standard=program.minimum_standard,
+        admit_all_tied=settings.admit_all_tied,
+        committee_order=tuple(settings.committee_order),
+    )
+    applications = list(Application.objects.active().filter(program=program).values_list("id", "identity"))
+    scores = {}
+    for application_id, stage_id, score in StageScore.objects.filter(application__program=program).values_list(
+        "application_id", "stage_id", "score"
+    ):
+        scores[(application_id, stage_id)] = score
+    needs_invitation = len(stages) > 1 and any(stage.kind == "interview" for stage in stages)
+    invited = set(
+        InterviewInvitation.objects.filter(application__program=program).values_list("application_id", flat=True)
+    )
+    candidates = [
+        ranking.Candidate(
+            key=application_id,
+            identity=identity,
+            scores=tuple(
+                None if scores.get((application_id, s.id)) is None else scores[(application_id, s.id)].quantize(CENT)
+                for s in stages
+            ),
+            invited=(application_id in invited) if needs_invitation else True,
+        )
+        for application_id, identity in applications
+    ]
+    return candidates, rules
+
+
+def record_committee_order(*, actor, run: RankingRun, order) -> RankingRun:
+    """Record the committee's order for the ties a run reported, then rank again (a new recorded run).
+
+    Every tied application of the run must be in the order, and only those. Side effect: audit entry.
+    """
+    if not actor.is_office:
+        raise DomainError(_("Only the admissions office records the committee's decision."))
+    tied = {key for group in run.result["ties"] for key in group}
+    order = [int(key) for key in order]
+    if not tied:
+        raise DomainError(_("This run has no tie for the committee."))
+    if set(order) != tied or len(order) != len(tied):
+        raise DomainError(_("List every tied application once, in the committee's order, and no other."))
+    with transaction.atomic():
+        settings, _created = ScoringSettings.objects.select_for_update().get_or_create(program=run.program)
+        before = {"committee_order": settings.committee_order}
+        kept = [key for key in settings.committee_order if key not in tied]
+        settings.committee_order = order + kept
+        settings.save(update_fields=["committee_order"])
+        record_audit(actor=actor, action="scoring.committee_order", target=settings, before=before,
+                     after={"committee_order": settings.committee_order})  # fmt: skip
+        return run_ranking(actor=actor, program=run.program, reason=_("Committee decision on ties"))
+
+
+def run_ranking(*, actor, program: Program, reason: str = "") -> RankingRun:
+    """Rank the programme on a snapshot and store the run (inputs, engine version, result, hash, who).
+
+    Side effect: audit entry. Nothing is visible to applicants until the office publishes a run.
+    """
+    candidates, rules = ranking_inputs(program)
+    inputs = ranking.canonical_inputs(candidates, rules)
+    result = ranking.rank(candidates, rules)
+    with transaction.atomic():
+        Program.objects.select_for_update().get(pk=program.pk)
+        number = (RankingRun.objects.filter(program=program).aggregate(n=Max("number"))["n"] or 0) + 1
+        run = RankingRun.objects.create(
+            program=program,
+            number=number,
+            engine_version=ranking.ENGINE_VERSION,
+            inputs=inputs,
+            result=result.as_dict(),
+            input_hash=ranking.input_hash(inputs),
+            reason=reason,
+            run_by=actor,
+        )
+        record_audit(actor=actor, action="scoring.ranking_run", target=run, after={"hash": run.input_hash})
+    return run
+
+
+def reproduce(run: RankingRun) -> dict:
+    """Run the engine again on the stored inputs (the result must equal run.result)."""
+    candidates, rules = ranking.from_canonical(run.inputs)
+    return ranking.rank(candidates, rules).as_dict()
+
+
+def changed_outcomes(old: dict | None, new: dict) -> list[int]:
+    """Application ids whose status, waitlist position or rank differs between two results."""
+    fields = ("status", "waitlist_position", "rank", "total")
+    before = {o["key"]: tuple(o[f] for f in fields) for o in (old or {}).get("outcomes", [])}
+    return sorted(o["key"] for o in new["outcomes"] if before.get(o["key"]) != tuple(o[f] for f in fields))
+
+
+def preview(run: RankingRun) -> dict:
+    """What the office sees before publishing: counts per identity, the cut-off, ties, changes."""
+    counts = {}
+    for identity in ranking.IDENTITIES:
+        outcomes = [o for o in run.result["outcomes"] if o["identity"] == identity]
+        counts[identity] = {
+            status.value: sum(1 for o in outcomes if o["status"] == status) for status in ranking.Status
+        }
+        cutoffs = [o["cutoff"] for o in outcomes if o["cutoff"] is not None]
+        counts[identity]["cutoff"] = cutoffs[0] if cutoffs else None
+    published = RankingRun.objects.filter(program=run.program, state=RankingRun.State.PUBLISHED).first()
+    return {
+        "counts": counts,
+        "ties": run.result["ties"],
+        "flowed": run.result["flowed"],
+        "changes": changed_outcomes(published.result if published else None, run.result),
+        "published": published,
+    }
+
+
+def publish_run(*, actor, run: RankingRun, dry_run: bool = False) -> list[int]:
+    """The office publishes a run at the calendar's results time; the earlier published run is superseded.
+
+    Returns the application ids that are notified (everyone on a first publication, those whose result
+    changed on a later one). With dry_run nothing changes. Side effects: audit entry, message and email each.
+    """
+    if not actor.is_office:
+        raise DomainError(_("Only the admissions office publishes results."))
+    if run.result["ties"]:
+        raise DomainError(_("A tie at the cut-off awaits the committee's decision; record it and rank again."))
+    calendar_for(run.program.cycle).ensure_open("results")
+    with transaction.atomic():
+        locked = RankingRun.objects.select_for_update().get(pk=run.pk)
+        if locked.state != RankingRun.State.PROPOSED:
+            raise DomainError(_("This run was already published or superseded."))
+        previous = RankingRun.objects.filter(program=run.program, state=RankingRun.State.PUBLISHED).first()
+        changed = changed_outcomes(previous.result if previous else None, locked.result)
+        if dry_run:
+            transaction.set_rollback(True)
+            return changed
+        if previous is not None:
+            previous.state = RankingRun.State.SUPERSEDED
+            previous.save(update_fields=["state"])
+        locked.state, locked.published_at, locked.published_by = RankingRun.State.PUBLISHED, clock.now(), actor
+        locked.save(update_fields=["state", "published_at", "published_by"])
+        record_audit(actor=actor, action="scoring.publish", target=locked,
+                     after={"notified": changed, "previous": previous.pk if previous else None})  # fmt: skip
+        applications = Application.objects.filter(pk__in=changed).select_related("applicant", "program")
+        for application in applications:
+            notify(
+                user=application.applicant,
+                template="scoring/result",
+                context={"application": application, "changed": previous is not None},
+            )
+    run.refresh_from_db()
+    return changed
+
+
+# --- regrade (複查) ----------------------------------------------------------------------------------
+
+
+def request_regrade(*, applicant, application: Application, stage_ids) -> RegradeRequest:
+    """Ask for a regrade of listed stages in the regrade window; the fee is charged if the cycle has one.
+
+    Side effects: audit entry, a charge for the "regrade" fee item when the cycle defines it.
+    """
+    from gradadmit.fees.models import FeeItem
+    from gradadmit.fees.services import create_charge
+
+    if application.applicant_id != applicant.id or not application.is_active:
+        raise DomainError(_("This application cannot ask for a regrade."))
+    calendar_for(application.program.cycle, applicant).ensure_open("regrade")
+    stage_ids = {int(s) for s in stage_ids}
+    if not stage_ids:
+        raise DomainError(_("Choose at least one score to regrade."))
+    scores = {s.stage_id: s for s in StageScore.objects.filter(application=application)}
+    if not stage_ids <= set(scores):
+        raise DomainError(_("Only your listed scores can be regraded."))
+    with transaction.atomic():
+        Application.objects.select_for_update().get(pk=application.pk)
+        if RegradeRequest.objects.filter(application=application).exists():
+            raise DomainError(_("You have already asked for a regrade."))
+        request = RegradeRequest.objects.create(application=application, submitted_at=clock.now())
+        RegradeItem.objects.bulk_create(
+            [RegradeItem(request=request, stage_id=s, original_score=scores[s].score) for s in sorted(stage_ids)]
+        )
+        item = FeeItem.objects.filter(cycle=application.program.cycle, code="regrade").first()
+        if item is not None:
+            request.charge = create_charge(application=application, item=item, actor=applicant)
+            request.save(update_fields=["charge"])
+        record_audit(actor=applicant, action="scoring.regrade_request", target=request,
+                     after={"stages": sorted(stage_ids)})  # fmt: skip
+    return request
+
+
+def answer_regrade(*, actor, request: RegradeRequest, answers: dict) -> RankingRun | None:
+    """Answer each item ({stage_id: (new score or None, outcome text)}); a changed score re-runs the ranking.
+
+    A changed score is written as source "regrade" (a regrade is the official way to change a submitted
+    score), the ranking is run again as a new recorded run and published, and everyone whose result
+    changed is notified. Side effects: audit entries, messages and emails.
+    """
+    changed_any = False
+    with transaction.atomic():
+        locked = RegradeRequest.objects.select_for_update().select_related("application__program").get(pk=request.pk)
+        if locked.status != RegradeRequest.Status.SUBMITTED:
+            raise DomainError(_("This regrade request was already answered."))
+        for item in locked.items.all():
+            if item.stage_id not in answers:
+                raise DomainError(_("Answer every item of the request."))
+            new_score, outcome = answers[item.stage_id]
+            item.outcome = outcome.strip() or _("Checked: the score is correct.")
+            if new_score is not None and parse_score(new_score) != item.original_score:
+                item.new_score = parse_score(new_score)
+                score = StageScore.objects.select_for_update().get(application=locked.application, stage=item.stage)
+                before = snapshot(score, SCORE_FIELDS)
+                score.score, score.absent, score.source = item.new_score, False, StageScore.Source.REGRADE
+                score.save(update_fields=["score", "absent", "source", "updated_at"])
+                record_audit(actor=actor, action="scoring.regrade_change", target=score, before=before,
+                             after=snapshot(score, SCORE_FIELDS), reason=item.outcome)  # fmt: skip
+                changed_any = True
+            item.save()
+        locked.status, locked.answered_at, locked.answered_by = RegradeRequest.Status.ANSWERED, clock.now(), actor
+        locked.save(update_fields=["status", "answered_at", "answered_by"])
+        notify(user=locked.application.applicant, template="scoring/regrade_answered",
+               context={"request": locked, "application": locked.application})  # fmt: skip
+        new_run = None
+        if changed_any:
+            program = locked.application.program
+            new_run = run_ranking(actor=actor, program=program, reason=_("Regrade #%(id)s") % {"id": locked.pk})
+            if RankingRun.objects.filter(program=program, state=RankingRun.State.PUBLISHED).exists():
+                publish_run(actor=actor, run=new_run)
+    return new_run
+
+
+# --- appeals (申訴) ----------------------------------------------------------------------------------
+
+
+def appeal_deadline(application: Application):
+    """The appeal milestone's end if the calendar has one, else the results time plus the programme's days."""
+    calendar = calendar_for(application.program.cycle, application.applicant)
+    window = calendar.window("appeal")
+    if window is not None and window.ends_at is not None:
+        return window.ends_at
+    results = calendar.window("results")
+    if results is None:
+        return None
+    return results.starts_at + timedelta(days=settings_for(application.program).appeal_days)
+
+
+def submit_appeal(*, applicant, application: Application, facts: str, remedy: str = "", attachment=None) -> Appeal:
+    """An appeal in writing within the days after the results; the office answers within 20 days (附錄五 第六條)."""
+    if application.applicant_id != applicant.id:
+        raise DomainError(_("This application cannot appeal."))
+    if not facts.strip():
+        raise DomainError(_("Describe the facts and your reasons."))
+    if not RankingRun.objects.filter(program=application.program, state=RankingRun.State.PUBLISHED).exists():
+        raise DomainError(_("Appeals open when the results are published."))
+    deadline = appeal_deadline(application)
+    now = clock.now()
+    if deadline is None or now > deadline:
+        raise DomainError(_("The time to appeal has passed. Contact the admissions office if you need help."))
+    with transaction.atomic():
+        appeal = Appeal(
+            application=application,
+            facts=facts.strip(),
+            remedy=remedy.strip(),
+            submitted_at=now,
+            answer_due_at=now + timedelta(days=20),
+        )
+        if attachment is not None:
+            appeal.attachment.save(attachment.name, attachment, save=False)
+        appeal.save()
+        record_audit(actor=applicant, action="scoring.appeal", target=appeal)
+    return appeal
+
+
+def answer_appeal(*, actor, appeal: Appeal, answer: str) -> Appeal:
+    """The office answers an appeal in writing. Side effects: audit entry, message and email."""
+    if not actor.is_office:
+        raise DomainError(_("Only the admissions office answers appeals."))
+    if not answer.strip():
+        raise DomainError(_("Write the answer."))
+    with transaction.atomic():
+        locked = Appeal.objects.select_for_update().select_related("application__applicant").get(pk=appeal.pk)
+        if locked.status != Appeal.Status.SUBMITTED:
+            raise DomainError(_("This appeal was already answered or withdrawn."))
+        locked.status, locked.answer = Appeal.Status.ANSWERED, answer.strip()
+        locked.answered_at, locked.answered_by = clock.now(), actor
+        locked.save()
+        record_audit(actor=actor, action="scoring.appeal_answer", target=locked)
+        notify(user=locked.application.applicant, template="scoring/appeal_answered",
+               context={"appeal": locked, "application": locked.application})  # fmt: skip
+    return locked

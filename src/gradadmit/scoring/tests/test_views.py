@@ -1,0 +1,364 @@
+"""Scoring pages: who may see what (another user's id is a 404), publication timing, fixed query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from gradadmit.core import clock
+from gradadmit.cycles.models import Milestone
+from gradadmit.scoring import services
+from gradadmit.scoring.models import InterviewInvitation, ReviewerScore, StageScore
+from gradadmit.testing.factories import (
+    ApplicationFactory,
+    DepartmentStaffFactory,
+    OfficeFactory,
+    ProgramFactory,
+    ReviewerAssignmentFactory,
+    assign,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def stage(program, order=1):
+    return program.stages.get(order=order)
+
+
+def scored_program(n=3, quota_general=1):
+    program = ProgramFactory(quota_general=quota_general, quota_in_service=0, waitlist_general=1)
+    office = OfficeFactory()
+    apps = []
+    for i in range(n):
+        application = ApplicationFactory(program=program)
+        for order in (1, 2):
+            services.enter_stage_score(actor=office, application=application, stage=stage(program, order), score=90 - i)
+        InterviewInvitation.objects.create(application=application, invited_at=clock.now())
+        apps.append(application)
+    return program, apps, office
+
+
+def publish(program, office):
+    Milestone.objects.filter(cycle=program.cycle, kind="results").update(starts_at=clock.now() - timedelta(hours=1))
+    run = services.run_ranking(actor=office, program=program)
+    services.publish_run(actor=office, run=run)
+    return run
+
+
+# --- reviewer ----------------------------------------------------------------------------------------
+
+
+def test_reviewer_scores_an_assigned_application(client):
+    assignment = ReviewerAssignmentFactory()
+    application = ApplicationFactory(program=assignment.program)
+    client.force_login(assignment.reviewer)
+    url = reverse("scoring:review_score", args=[assignment.program.pk, application.pk, stage(application.program).pk])
+    response = client.post(url, {"score": "88.5", "comment": "clear"})
+    assert response.status_code == 302
+    assert StageScore.objects.get().score == 88.5
+
+
+def test_reviewer_scoring_unassigned_application_is_404(client):
+    assignment = ReviewerAssignmentFactory()
+    other = ApplicationFactory()
+    client.force_login(assignment.reviewer)
+    url = reverse("scoring:review_score", args=[assignment.program.pk, other.pk, stage(other.program).pk])
+    assert client.post(url, {"score": "50"}).status_code == 404
+    assert not ReviewerScore.objects.exists()
+
+
+def test_reviewer_assigned_to_one_application_cannot_score_another_of_the_programme(client):
+    program = ProgramFactory()
+    mine, other = ApplicationFactory(program=program), ApplicationFactory(program=program)
+    assignment = ReviewerAssignmentFactory(program=program, application=mine)
+    client.force_login(assignment.reviewer)
+    url = reverse("scoring:review_score", args=[program.pk, other.pk, stage(program).pk])
+    assert client.get(url).status_code == 404
+
+
+def test_conflict_of_interest_hides_the_application(client):
+    program = ProgramFactory()
+    application = ApplicationFactory(program=program)
+    reviewer = ReviewerAssignmentFactory(program=program).reviewer
+    ReviewerAssignmentFactory(program=program, reviewer=reviewer, application=application, conflict_declared=True)
+    client.force_login(reviewer)
+    url = reverse("scoring:review_score", args=[program.pk, application.pk, stage(program).pk])
+    assert client.get(url).status_code == 404
+
+
+def test_reviewer_does_not_see_others_scores_before_own(client):
+    assignment = ReviewerAssignmentFactory()
+    application = ApplicationFactory(program=assignment.program)
+    s1 = stage(application.program)
+    services.submit_reviewer_score(reviewer=DepartmentStaffFactory(), application=application, stage=s1, score=61)
+    client.force_login(assignment.reviewer)
+    url = reverse("scoring:review_score", args=[assignment.program.pk, application.pk, s1.pk])
+    assert client.get(url).context["others"] == []
+    client.post(url, {"score": "70"})
+    assert len(client.get(url).context["others"]) == 2
+
+
+def test_invalid_score_shows_error_and_stores_nothing(client):
+    assignment = ReviewerAssignmentFactory()
+    application = ApplicationFactory(program=assignment.program)
+    client.force_login(assignment.reviewer)
+    url = reverse("scoring:review_score", args=[assignment.program.pk, application.pk, stage(application.program).pk])
+    assert client.post(url, {"score": "101"}).status_code == 200
+    assert not StageScore.objects.exists()
+
+
+# --- office --------------------------------------------------------------------------------------------
+
+
+def test_department_staff_of_another_programme_gets_404(client):
+    program, _apps, _office = scored_program()
+    staff = DepartmentStaffFactory()
+    assign(staff, ProgramFactory())
+    client.force_login(staff)
+    assert client.get(reverse("scoring:scores", args=[program.pk])).status_code == 404
+    assert client.get(reverse("scoring:runs", args=[program.pk])).status_code == 404
+
+
+def test_applicant_cannot_open_office_pages(client):
+    program, apps, _office = scored_program()
+    client.force_login(apps[0].applicant)
+    assert client.get(reverse("scoring:scores", args=[program.pk])).status_code == 403
+
+
+def test_assigned_department_staff_enters_score(client):
+    program, apps, _office = scored_program()
+    staff = DepartmentStaffFactory()
+    assign(staff, program)
+    client.force_login(staff)
+    response = client.post(
+        reverse("scoring:scores", args=[program.pk]),
+        {"application": apps[0].pk, "stage": stage(program).pk, "score": "77"},
+    )
+    assert response.status_code == 302
+    assert StageScore.objects.get(application=apps[0], stage=stage(program)).score == 77
+
+
+def test_run_detail_of_another_programme_is_404(client):
+    program, _apps, office = scored_program()
+    run = services.run_ranking(actor=office, program=program)
+    staff = DepartmentStaffFactory()
+    assign(staff, ProgramFactory())
+    client.force_login(staff)
+    assert client.get(reverse("scoring:run_detail", args=[run.pk])).status_code == 404
+
+
+def test_department_cannot_publish_via_page(client):
+    program, _apps, office = scored_program()
+    run = services.run_ranking(actor=office, program=program)
+    staff = DepartmentStaffFactory()
+    assign(staff, program)
+    client.force_login(staff)
+    assert client.post(reverse("scoring:publish", args=[run.pk])).status_code == 403
+
+
+def test_score_table_query_count_does_not_grow(client, django_assert_max_num_queries):
+    office = OfficeFactory()
+    client.force_login(office)
+    small, _a, _o = scored_program(n=2)
+    big, _b, _p = scored_program(n=12)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("scoring:scores", args=[small.pk]))
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("scoring:scores", args=[big.pk]))
+    assert len(many) == len(few)
+
+
+def test_run_detail_query_count_does_not_grow(client):
+    office = OfficeFactory()
+    client.force_login(office)
+    small, _a, _o = scored_program(n=2)
+    big, _b, _p = scored_program(n=12)
+    small_run = services.run_ranking(actor=office, program=small)
+    big_run = services.run_ranking(actor=office, program=big)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("scoring:run_detail", args=[small_run.pk]))
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("scoring:run_detail", args=[big_run.pk]))
+    assert len(many) == len(few)
+
+
+def test_ranking_run_in_fixed_queries():
+    office = OfficeFactory()
+    small, _a, _o = scored_program(n=2)
+    big, _b, _p = scored_program(n=15)
+    with CaptureQueriesContext(connection) as few:
+        services.run_ranking(actor=office, program=small)
+    with CaptureQueriesContext(connection) as many:
+        services.run_ranking(actor=office, program=big)
+    assert len(many) == len(few)
+
+
+def test_office_dry_run_then_publish(client):
+    program, _apps, office = scored_program()
+    Milestone.objects.filter(cycle=program.cycle, kind="results").update(starts_at=clock.now() - timedelta(hours=1))
+    run = services.run_ranking(actor=office, program=program)
+    client.force_login(office)
+    client.post(reverse("scoring:publish", args=[run.pk]), {"dry_run": "1"})
+    run.refresh_from_db()
+    assert run.state == "proposed"
+    client.post(reverse("scoring:publish", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.state == "published"
+
+
+# --- applicant and public ---------------------------------------------------------------------------
+
+
+def test_result_not_visible_before_publication(client):
+    program, apps, office = scored_program()
+    services.run_ranking(actor=office, program=program)
+    client.force_login(apps[0].applicant)
+    page = client.get(reverse("scoring:result", args=[apps[0].pk]))
+    assert page.context["published"] is False
+    assert "Admitted" not in page.content.decode()
+
+
+def test_applicant_sees_own_result_with_explanation(client, english):
+    program, apps, office = scored_program()
+    publish(program, office)
+    client.force_login(apps[1].applicant)
+    page = client.get(reverse("scoring:result", args=[apps[1].pk]))
+    assert page.context["outcome"]["status"] == "waitlisted"
+    assert "waitlist" in page.context["explanation"]
+    assert page.context["outcome"]["total"] == "89.00"
+
+
+def test_applicant_cannot_see_anothers_result(client):
+    program, apps, office = scored_program()
+    publish(program, office)
+    client.force_login(apps[0].applicant)
+    assert client.get(reverse("scoring:result", args=[apps[1].pk])).status_code == 404
+
+
+def test_public_list_masks_names_and_hides_not_admitted(client):
+    program, apps, office = scored_program(n=3)
+    publish(program, office)
+    page = client.get(reverse("scoring:public_results", args=[program.pk]))
+    assert [r["name"] for r in page.context["admitted"]] == ["王○明"]
+    assert len(page.context["waitlisted"]) == 1
+    assert "王小明" not in page.content.decode()
+
+
+def test_public_list_empty_before_results_time(client):
+    program, _apps, office = scored_program()
+    services.run_ranking(actor=office, program=program)
+    page = client.get(reverse("scoring:public_results", args=[program.pk]))
+    assert page.context["published"] is False
+
+
+def test_checklist_row_shows_result_after_publication():
+    from gradadmit.core.checklist import ChecklistContext
+    from gradadmit.core.deadlines import calendars_for
+    from gradadmit.scoring.checklist import result_rows
+
+    program, apps, office = scored_program()
+    application = apps[0]
+    context = ChecklistContext(application.applicant, None, calendars_for([program.cycle]), "all")
+    assert result_rows([application], context) == {}
+    publish(program, office)
+    context = ChecklistContext(application.applicant, None, calendars_for([program.cycle]), "all")
+    (row,) = result_rows([application], context)[application.pk]
+    assert row.key == "result"
+    assert row.url == reverse("scoring:result", args=[application.pk])
+
+
+# --- regrade, appeal, import pages ------------------------------------------------------------------
+
+
+def test_applicant_requests_regrade_and_office_answers_it(client):
+    program, apps, office = scored_program()
+    publish(program, office)
+    now = clock.now()
+    Milestone.objects.create(
+        cycle=program.cycle, kind="regrade", starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=1)
+    )
+    s2 = stage(program, 2)
+    client.force_login(apps[1].applicant)
+    client.post(reverse("scoring:result", args=[apps[1].pk]), {"action": "regrade", "stage": [s2.pk]})
+    regrade = apps[1].regrades.get()
+    client.force_login(office)
+    client.post(
+        reverse("scoring:regrades", args=[program.pk]),
+        {"request": regrade.pk, f"score-{s2.pk}": "99", f"outcome-{s2.pk}": "Sum corrected"},
+    )
+    regrade.refresh_from_db()
+    assert regrade.status == "answered"
+    assert StageScore.objects.get(application=apps[1], stage=s2).score == 99
+
+
+def test_regrade_of_another_programme_cannot_be_answered(client):
+    program, apps, office = scored_program()
+    staff = DepartmentStaffFactory()
+    assign(staff, ProgramFactory())
+    client.force_login(staff)
+    assert client.get(reverse("scoring:regrades", args=[program.pk])).status_code == 404
+
+
+def test_applicant_appeals_after_publication(client):
+    program, apps, office = scored_program()
+    publish(program, office)
+    client.force_login(apps[0].applicant)
+    client.post(reverse("scoring:result", args=[apps[0].pk]), {"action": "appeal", "facts": "Interview ran short"})
+    appeal = apps[0].appeals.get()
+    client.force_login(office)
+    client.post(reverse("scoring:answer_appeal", args=[appeal.pk]), {"answer": "Reviewed; no change."})
+    appeal.refresh_from_db()
+    assert appeal.status == "answered"
+
+
+def test_department_cannot_answer_appeal(client):
+    program, apps, office = scored_program()
+    publish(program, office)
+    from gradadmit.scoring.services import submit_appeal
+
+    appeal = submit_appeal(applicant=apps[0].applicant, application=apps[0], facts="x")
+    staff = DepartmentStaffFactory()
+    assign(staff, program)
+    client.force_login(staff)
+    assert client.post(reverse("scoring:answer_appeal", args=[appeal.pk]), {"answer": "no"}).status_code == 403
+
+
+def test_import_page_dry_run_then_apply(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    program, apps, office = scored_program(n=1)
+    client.force_login(office)
+    url = reverse("scoring:import_scores", args=[program.pk])
+    body = f"application,stage,score\n{apps[0].pk},1,55\n".encode()
+    page = client.post(url, {"file": SimpleUploadedFile("s.csv", body)})
+    assert len(page.context["report"].rows) == 1
+    assert StageScore.objects.get(application=apps[0], stage=stage(program)).score == 90
+    client.post(url, {"file": SimpleUploadedFile("s.csv", body), "apply": "1"})
+    assert StageScore.objects.get(application=apps[0], stage=stage(program)).score == 55
+
+
+def test_garbage_ids_in_score_form_are_404_not_500(client):
+    program, _apps, office = scored_program(n=1)
+    client.force_login(office)
+    response = client.post(reverse("scoring:scores", args=[program.pk]), {"application": "x", "stage": "y"})
+    assert response.status_code == 404
+
+
+def test_office_records_committee_order_on_the_run_page(client):
+    program = ProgramFactory(quota_general=1, quota_in_service=0)
+    office = OfficeFactory()
+    apps = []
+    for _ in range(2):
+        application = ApplicationFactory(program=program)
+        for order in (1, 2):
+            services.enter_stage_score(actor=office, application=application, stage=stage(program, order), score=80)
+        InterviewInvitation.objects.create(application=application, invited_at=clock.now())
+        apps.append(application)
+    run = services.run_ranking(actor=office, program=program)
+    client.force_login(office)
+    response = client.post(reverse("scoring:committee_order", args=[run.pk]), {"order": f"{apps[1].pk}, {apps[0].pk}"})
+    new_run = program.ranking_runs.get(number=2)
+    assert response.url == reverse("scoring:run_detail", args=[new_run.pk])
+    assert new_run.outcome_of(apps[1].pk)["status"] == "admitted"

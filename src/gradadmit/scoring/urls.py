@@ -1,0 +1,27 @@
+from django.urls import path
+
+from gradadmit.scoring.views import applicant, office, public, reviewer
+
+app_name = "scoring"
+urlpatterns = [
+    path("office/programs/<int:pk>/scores/", office.scores, name="scores"),
+    path("office/programs/<int:pk>/scores/stages/<int:stage_id>/submit/", office.submit_stage, name="submit_stage"),
+    path("office/programs/<int:pk>/scores/stages/<int:stage_id>/reopen/", office.reopen_stage, name="reopen_stage"),
+    path("office/programs/<int:pk>/scores/invitations/", office.invitations, name="invitations"),
+    path("office/programs/<int:pk>/scores/import/", office.import_scores, name="import_scores"),
+    path("office/programs/<int:pk>/regrades/", office.regrades, name="regrades"),
+    path("office/appeals/<int:pk>/answer/", office.answer_appeal, name="answer_appeal"),
+    path("office/programs/<int:pk>/ranking/", office.runs, name="runs"),
+    path("office/ranking-runs/<int:pk>/", office.run_detail, name="run_detail"),
+    path("office/ranking-runs/<int:pk>/publish/", office.publish, name="publish"),
+    path("office/ranking-runs/<int:pk>/committee/", office.committee_order, name="committee_order"),
+    path("review/", reviewer.programs, name="review_programs"),
+    path("review/programs/<int:pk>/", reviewer.applications, name="review_applications"),
+    path(
+        "review/programs/<int:pk>/applications/<int:application_id>/stages/<int:stage_id>/",
+        reviewer.score,
+        name="review_score",
+    ),
+    path("me/applications/<int:pk>/result/", applicant.result, name="result"),
+    path("results/programs/<int:pk>/", public.result_list, name="public_results"),
+]

@@ -1,0 +1,226 @@
+"""Staff: the score table, stage submission, interview invitations, ranking runs, preview and publication."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gradadmit.applications.models import Application
+from gradadmit.core.errors import DomainError
+from gradadmit.cycles.selectors import program_for_staff
+from gradadmit.office.permissions import staff_required
+from gradadmit.scoring import selectors, services
+from gradadmit.scoring.explanations import explain, status_label
+
+
+@staff_required()
+def scores(request, pk):
+    program = program_for_staff(request.user, pk)
+    if request.method == "POST":
+        application = get_object_or_404(
+            Application.objects.filter(program=program), pk=selectors.as_id(request.POST.get("application"))
+        )
+        stage = selectors.stage_for_program(program, request.POST.get("stage"))
+        try:
+            services.enter_stage_score(
+                actor=request.user,
+                application=application,
+                stage=stage,
+                score=request.POST.get("score", ""),
+                absent=request.POST.get("absent") == "on",
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The score was saved."))
+        return redirect("scoring:scores", pk=program.pk)
+    stages, applications, table = selectors.score_table(program)
+    rows = [{"application": a, "cells": [table.get((a.id, s.id)) for s in stages]} for a in applications]
+    return render(request, "scoring/office_scores.html", {"program": program, "stages": stages, "rows": rows})
+
+
+@staff_required()
+@require_POST
+def submit_stage(request, pk, stage_id):
+    program = program_for_staff(request.user, pk)
+    try:
+        services.submit_stage(actor=request.user, stage=selectors.stage_for_program(program, stage_id))
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The stage was submitted; its scores are locked."))
+    return redirect("scoring:scores", pk=program.pk)
+
+
+@staff_required()
+@require_POST
+def reopen_stage(request, pk, stage_id):
+    program = program_for_staff(request.user, pk)
+    try:
+        services.reopen_stage(
+            actor=request.user,
+            stage=selectors.stage_for_program(program, stage_id),
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The stage was reopened."))
+    return redirect("scoring:scores", pk=program.pk)
+
+
+@staff_required()
+@require_POST
+def invitations(request, pk):
+    program = program_for_staff(request.user, pk)
+    try:
+        invited = services.decide_interview_invitations(actor=request.user, program=program)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(count)d applicants are invited to the interview.") % {"count": len(invited)})
+    return redirect("scoring:scores", pk=program.pk)
+
+
+@staff_required()
+def runs(request, pk):
+    program = program_for_staff(request.user, pk)
+    if request.method == "POST":
+        try:
+            run = services.run_ranking(actor=request.user, program=program, reason=request.POST.get("reason", ""))
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("scoring:runs", pk=program.pk)
+        return redirect("scoring:run_detail", pk=run.pk)
+    return render(
+        request,
+        "scoring/office_runs.html",
+        {"program": program, "runs": list(selectors.runs_for_staff(request.user, program))},
+    )
+
+
+@staff_required()
+def run_detail(request, pk):
+    run = selectors.run_for_staff(request.user, pk)
+    stages, applications, _table = selectors.score_table(run.program)
+    names = {a.id: a for a in applications}
+    outcomes = sorted(
+        run.result["outcomes"],
+        key=lambda o: (o["identity"], o["rank"] is None, o["rank"] or 0, o["key"]),
+    )
+    rows = [
+        {
+            "outcome": o,
+            "application": names.get(o["key"]),
+            "status": status_label(o["status"]),
+            "explanation": explain(o),
+        }
+        for o in outcomes
+    ]
+    return render(
+        request,
+        "scoring/office_run.html",
+        {"run": run, "program": run.program, "rows": rows, "preview": services.preview(run)},
+    )
+
+
+@staff_required("office.configure_cycles")
+@require_POST
+def publish(request, pk):
+    run = selectors.run_for_staff(request.user, pk)
+    dry_run = request.POST.get("dry_run") == "1"
+    try:
+        notified = services.publish_run(actor=request.user, run=run, dry_run=dry_run)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        if dry_run:
+            messages.info(
+                request,
+                _("Dry run: publishing would notify %(count)d applicants; nothing has changed.")
+                % {"count": len(notified)},
+            )
+        else:
+            messages.success(request, _("Published; %(count)d applicants notified.") % {"count": len(notified)})
+    return redirect("scoring:run_detail", pk=run.pk)
+
+
+@staff_required()
+def import_scores(request, pk):
+    from gradadmit.scoring.imports import import_scores as run_import
+
+    program = program_for_staff(request.user, pk)
+    report = None
+    if request.method == "POST" and request.FILES.get("file"):
+        try:
+            report = run_import(
+                actor=request.user,
+                program=program,
+                upload=request.FILES["file"],
+                dry_run=request.POST.get("apply") != "1",
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            if report.applied:
+                messages.success(request, _("%(count)d scores imported.") % {"count": report.applied})
+                return redirect("scoring:scores", pk=program.pk)
+    return render(request, "scoring/office_import.html", {"program": program, "report": report})
+
+
+@staff_required()
+def regrades(request, pk):
+    program = program_for_staff(request.user, pk)
+    if request.method == "POST":
+        regrade = get_object_or_404(
+            selectors.regrades_for_staff(request.user, program), pk=selectors.as_id(request.POST.get("request"))
+        )
+        answers = {}
+        for item in regrade.items.all():
+            new = request.POST.get(f"score-{item.stage_id}", "").strip()
+            answers[item.stage_id] = (new or None, request.POST.get(f"outcome-{item.stage_id}", ""))
+        try:
+            services.answer_regrade(actor=request.user, request=regrade, answers=answers)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The regrade request was answered."))
+        return redirect("scoring:regrades", pk=program.pk)
+    return render(
+        request,
+        "scoring/office_regrades.html",
+        {
+            "program": program,
+            "regrades": list(selectors.regrades_for_staff(request.user, program)),
+            "appeals": list(selectors.appeals_for_staff(request.user, program)),
+        },
+    )
+
+
+@staff_required("office.configure_cycles")
+@require_POST
+def answer_appeal(request, pk):
+    appeal = get_object_or_404(selectors.appeals_for_staff(request.user), pk=pk)
+    try:
+        services.answer_appeal(actor=request.user, appeal=appeal, answer=request.POST.get("answer", ""))
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The appeal was answered."))
+    return redirect("scoring:regrades", pk=appeal.application.program_id)
+
+
+@staff_required("office.configure_cycles")
+@require_POST
+def committee_order(request, pk):
+    run = selectors.run_for_staff(request.user, pk)
+    order = [part for part in request.POST.get("order", "").replace("，", ",").split(",") if part.strip()]
+    try:
+        new_run = services.record_committee_order(
+            actor=request.user, run=run, order=[selectors.as_id(p) for p in order]
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("scoring:run_detail", pk=run.pk)
+    messages.success(request, _("The committee's decision was recorded and the programme ranked again."))
+    return redirect("scoring:run_detail", pk=new_run.pk)
