@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 
 from gradadmit.core import clock
 from gradadmit.core.errors import DomainError
@@ -20,6 +21,13 @@ from gradadmit.testing.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Assertions read the English messages (the zh-Hant catalogue translates them)."""
+    with translation.override("en"):
+        yield
 
 
 def stages(program):
