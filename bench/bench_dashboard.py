@@ -9,7 +9,6 @@ from favouring one page.
 """
 
 import json
-import os
 
 import harness
 
@@ -17,12 +16,6 @@ NAME = "dashboard"
 TARGET = 0.5
 DASHBOARD = "/me/"
 REFERENCE = "/bench/reference/"
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "500"))
-ROUND_SECONDS = float(os.environ.get("BENCH_ROUND_SECONDS", "5"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
-WARMUP_REQUESTS = 100
-WARMUP_SECONDS = 3.0
 
 
 def run() -> int:
@@ -35,41 +28,8 @@ def run() -> int:
         )
         cookie = _preflight(server, cookie)
         harness.log(f"cookies sent: {', '.join(part.split('=')[0] for part in cookie.split('; '))}")
-        loader = harness.loader_name()
-        bound = f"{ROUND_SECONDS:g} s" if loader == "wrk" else f"({REQUESTS} requests or {ROUND_SECONDS:g} s)"
-        harness.log(
-            f"load: {loader}, {CONNECTIONS} keep-alive connections from 127.0.0.1, {ROUNDS} rounds x "
-            f"{bound} per page; server and load share the machine, {harness.machine_load()}"
-        )
-        pages = {"reference": REFERENCE, "dashboard": DASHBOARD}
-        for path in pages.values():  # warm-up, not measured
-            harness.load(
-                server.port,
-                path,
-                cookie=cookie,
-                connections=CONNECTIONS,
-                requests=WARMUP_REQUESTS,
-                duration=min(WARMUP_SECONDS, ROUND_SECONDS),
-            )
-        results = {page: [] for page in pages}
-        for round_number in range(1, ROUNDS + 1):
-            order = list(pages) if round_number % 2 else list(reversed(pages))
-            for page in order:
-                result = harness.load(
-                    server.port,
-                    pages[page],
-                    label=f"round {round_number} {page}",
-                    cookie=cookie,
-                    connections=CONNECTIONS,
-                    requests=REQUESTS,
-                    duration=ROUND_SECONDS,
-                )
-                results[page].append(result)
-                harness.log(result.summary())
-        reference = harness.LoadResult.merge(f"reference {REFERENCE}", results["reference"])
-        dashboard = harness.LoadResult.merge(f"dashboard {DASHBOARD}", results["dashboard"])
-        harness.log(reference.summary())
-        harness.log(dashboard.summary())
+        merged = harness.compare_pages(server, {"reference": REFERENCE, "dashboard": DASHBOARD}, cookie=cookie)
+        reference, dashboard = merged["reference"], merged["dashboard"]
         harness.log(f"after: {harness.machine_load()}")
     ratio = dashboard.rps / reference.rps if reference.rps else 0.0
     clean = reference.failures == 0 and dashboard.failures == 0

@@ -29,12 +29,6 @@ NAME = "recommender"
 TARGET = 0.5
 REFERENCE = "/bench/reference/"
 SETTINGS_MODULE = "bench.settings_bench_tokens"
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "500"))
-ROUND_SECONDS = float(os.environ.get("BENCH_ROUND_SECONDS", "5"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
-WARMUP_REQUESTS = 100
-WARMUP_SECONDS = 3.0
 MARKERS = {  # what only that page shows: the accept form's action, or the autosaved 附件五 form
     "invited": "{path}accept/",
     "writing": "data-draft-url",
@@ -67,41 +61,9 @@ def run() -> int:
         paths = {page: values[0] for page, values in seeded["paths"].items()}
         cookie = _preflight(server, seeded["paths"])
         harness.log(f"cookies sent: {', '.join(part.split('=')[0] for part in cookie.split('; '))}")
-        loader = harness.loader_name()
-        bound = f"{ROUND_SECONDS:g} s" if loader == "wrk" else f"({REQUESTS} requests or {ROUND_SECONDS:g} s)"
-        harness.log(
-            f"load: {loader}, {CONNECTIONS} keep-alive connections from 127.0.0.1, {ROUNDS} rounds x "
-            f"{bound} per page, one token per page; server and load share the machine, {harness.machine_load()}"
+        merged = harness.compare_pages(
+            server, {"reference": REFERENCE, **paths}, cookie=cookie, note=", one token per page"
         )
-        pages = {"reference": REFERENCE, **paths}
-        for path in pages.values():  # warm-up, not measured
-            harness.load(
-                server.port,
-                path,
-                cookie=cookie,
-                connections=CONNECTIONS,
-                requests=WARMUP_REQUESTS,
-                duration=min(WARMUP_SECONDS, ROUND_SECONDS),
-            )
-        results = {page: [] for page in pages}
-        names = list(pages)
-        for round_number in range(1, ROUNDS + 1):
-            shift = (round_number - 1) % len(names)
-            for page in names[shift:] + names[:shift]:
-                result = harness.load(
-                    server.port,
-                    pages[page],
-                    label=f"round {round_number} {page}",
-                    cookie=cookie,
-                    connections=CONNECTIONS,
-                    requests=REQUESTS,
-                    duration=ROUND_SECONDS,
-                )
-                results[page].append(result)
-                harness.log(result.summary())
-        merged = {page: harness.LoadResult.merge(f"{page} page", results[page]) for page in pages}
-        for result in merged.values():
-            harness.log(result.summary())
         limited = server.log_tail(2000).count('" 429 ')
         harness.log(f"429 answers in the access log: {limited}; after: {harness.machine_load()}")
     reference = merged["reference"]

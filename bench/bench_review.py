@@ -10,19 +10,12 @@ BENCH_ROUNDS (4), BENCH_LOADGEN (auto|wrk|python), BENCH_REVIEW_APPLICATIONS (10
 """
 
 import json
-import os
 
 import harness
 
 NAME = "review"
 TARGET = 0.3
 REFERENCE = "/bench/reference/"
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "500"))
-ROUND_SECONDS = float(os.environ.get("BENCH_ROUND_SECONDS", "5"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
-WARMUP_REQUESTS = 100
-WARMUP_SECONDS = 3.0
 
 
 def run() -> int:
@@ -39,41 +32,8 @@ def run() -> int:
         if not fixed:
             harness.log("query count grows with the programme: FAIL")
         cookie = _preflight(server, cookie, queue)
-        loader = harness.loader_name()
-        bound = f"{ROUND_SECONDS:g} s" if loader == "wrk" else f"({REQUESTS} requests or {ROUND_SECONDS:g} s)"
-        harness.log(
-            f"load: {loader}, {CONNECTIONS} keep-alive connections from 127.0.0.1, {ROUNDS} rounds x "
-            f"{bound} per page; server and load share the machine, {harness.machine_load()}"
-        )
-        pages = {"reference": REFERENCE, "queue": queue}
-        for path in pages.values():  # warm-up, not measured
-            harness.load(
-                server.port,
-                path,
-                cookie=cookie,
-                connections=CONNECTIONS,
-                requests=WARMUP_REQUESTS,
-                duration=min(WARMUP_SECONDS, ROUND_SECONDS),
-            )
-        results = {page: [] for page in pages}
-        for round_number in range(1, ROUNDS + 1):
-            order = list(pages) if round_number % 2 else list(reversed(pages))
-            for page in order:
-                result = harness.load(
-                    server.port,
-                    pages[page],
-                    label=f"round {round_number} {page}",
-                    cookie=cookie,
-                    connections=CONNECTIONS,
-                    requests=REQUESTS,
-                    duration=ROUND_SECONDS,
-                )
-                results[page].append(result)
-                harness.log(result.summary())
-        reference = harness.LoadResult.merge(f"reference {REFERENCE}", results["reference"])
-        measured = harness.LoadResult.merge(f"review queue {queue}", results["queue"])
-        harness.log(reference.summary())
-        harness.log(measured.summary())
+        merged = harness.compare_pages(server, {"reference": REFERENCE, "queue": queue}, cookie=cookie)
+        reference, measured = merged["reference"], merged["queue"]
         harness.log(f"after: {harness.machine_load()}")
     ratio = measured.rps / reference.rps if reference.rps else 0.0
     clean = reference.failures == 0 and measured.failures == 0

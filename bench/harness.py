@@ -519,3 +519,54 @@ def _load_wrk(port, path, label, cookie, connections, duration) -> LoadResult:
         p50_hint=data["p50_us"] / 1000,
         p99_hint=data["p99_us"] / 1000,
     )
+
+
+# --- comparing pages on one server: the pattern of every page benchmark ------------------------------------------
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "500"))
+ROUND_SECONDS = float(os.environ.get("BENCH_ROUND_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
+WARMUP_REQUESTS = 100
+WARMUP_SECONDS = 3.0
+
+
+def compare_pages(server, pages: dict[str, str], *, cookie: str = "", note: str = "") -> dict[str, "LoadResult"]:
+    """Warm every page up, then ROUNDS rounds loading each page in turn, merged per page (logged as it goes).
+
+    The order rotates every round, so no page always runs first (or right after the machine was idle).
+    """
+    loader = loader_name()
+    bound = f"{ROUND_SECONDS:g} s" if loader == "wrk" else f"({REQUESTS} requests or {ROUND_SECONDS:g} s)"
+    log(
+        f"load: {loader}, {CONNECTIONS} keep-alive connections from 127.0.0.1, {ROUNDS} rounds x {bound} per page"
+        f"{note}; server and load share the machine, {machine_load()}"
+    )
+    for path in pages.values():  # warm-up, not measured
+        load(
+            server.port,
+            path,
+            cookie=cookie,
+            connections=CONNECTIONS,
+            requests=WARMUP_REQUESTS,
+            duration=min(WARMUP_SECONDS, ROUND_SECONDS),
+        )
+    names = list(pages)
+    results = {name: [] for name in names}
+    for round_number in range(1, ROUNDS + 1):
+        shift = (round_number - 1) % len(names)
+        for name in names[shift:] + names[:shift]:
+            result = load(
+                server.port,
+                pages[name],
+                label=f"round {round_number} {name}",
+                cookie=cookie,
+                connections=CONNECTIONS,
+                requests=REQUESTS,
+                duration=ROUND_SECONDS,
+            )
+            results[name].append(result)
+            log(result.summary())
+    merged = {name: LoadResult.merge(f"{name} {pages[name]}", results[name]) for name in names}
+    for result in merged.values():
+        log(result.summary())
+    return merged
