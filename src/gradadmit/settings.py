@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "gradadmit.eligibility",
     "gradadmit.exams",
     "gradadmit.scoring",
+    "gradadmit.enrolment",
     "gradadmit.office",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("gradadmit.eligibility.urls")),
     path("", include("gradadmit.exams.urls")),
     path("", include("gradadmit.scoring.urls")),
+    path("", include("gradadmit.enrolment.urls")),
     path("me/", include("gradadmit.applications.urls")),
     path("me/", include("gradadmit.accounts.urls")),
     path("me/messages/", include("gradadmit.notifications.urls")),

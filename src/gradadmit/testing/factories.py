@@ -271,3 +271,51 @@ class ReviewerAssignmentFactory(factory.django.DjangoModelFactory):
 
     program = factory.SubFactory(ProgramFactory)
     reviewer = factory.SubFactory(DepartmentStaffFactory)
+
+
+# --- enrolment (check-in, waitlist) ------------------------------------------------------------------
+
+
+class SeatPoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrolment.SeatPool"
+        django_get_or_create = ("program", "identity")
+
+    program = factory.SubFactory(ProgramFactory)
+    identity = "general"
+    places = 1
+    held = 0
+
+
+class AdmissionFactory(factory.django.DjangoModelFactory):
+    """An offered admission holding a place (the programme's seat pool grows to hold it)."""
+
+    class Meta:
+        model = "enrolment.Admission"
+        skip_postgeneration_save = True
+
+    application = factory.SubFactory(ApplicationFactory)
+    program = factory.LazyAttribute(lambda o: o.application.program)
+    applicant = factory.LazyAttribute(lambda o: o.application.applicant)
+    seat_identity = factory.LazyAttribute(lambda o: o.application.identity)
+    source = "result"
+    deadline = factory.LazyFunction(lambda: clock.now() + timedelta(days=5))
+
+    @factory.post_generation
+    def hold(self, create, extracted, **kwargs):
+        if not create or extracted is False or self.status not in ("offered", "checked_in"):
+            return
+        from django.db.models import F
+
+        pool = SeatPoolFactory(program=self.program, identity=self.seat_identity, places=0)
+        type(pool).objects.filter(pk=pool.pk).update(places=F("places") + 1, held=F("held") + 1)
+
+
+class WaitlistEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrolment.WaitlistEntry"
+
+    application = factory.SubFactory(ApplicationFactory)
+    program = factory.LazyAttribute(lambda o: o.application.program)
+    identity = factory.LazyAttribute(lambda o: o.application.identity)
+    position = factory.Sequence(lambda n: n + 1)

@@ -1,0 +1,73 @@
+"""Staff: the check-in board of a programme (counts per identity, paper check-in, no-shows, promotion, vacancies)."""
+
+import csv
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gradadmit.core.deadlines import calendar_for
+from gradadmit.core.errors import DomainError
+from gradadmit.cycles.selectors import program_for_staff
+from gradadmit.enrolment import selectors, services
+from gradadmit.enrolment.models import Admission
+from gradadmit.office.permissions import staff_required
+
+
+@staff_required()
+def board(request, pk):
+    program = program_for_staff(request.user, pk)
+    calendar = calendar_for(program.cycle)
+    promotion = calendar.window(services.PROMOTION)
+    return render(
+        request,
+        "enrolment/office_board.html",
+        {
+            "program": program,
+            "promotion_open": promotion is not None and promotion.is_open(),
+            "promotion_over": promotion is not None and promotion.has_ended(),
+            **selectors.board(program),
+        },
+    )
+
+
+@staff_required()
+@require_POST
+def act(request, pk):
+    program = program_for_staff(request.user, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "open":
+            count = services.open_enrolment(actor=request.user, program=program)
+            messages.success(request, _("Check-in opened: %(n)s admissions.") % {"n": count})
+        elif action == "promote":
+            admission = services.promote_next(
+                actor=request.user, program=program, identity=request.POST.get("identity", "")
+            )
+            messages.success(
+                request, _("The place was offered to waitlist applicant %(id)s.") % {"id": admission.application_id}
+            )
+        elif action == "no_show":
+            count = services.mark_no_shows(actor=request.user, program=program)
+            messages.success(request, _("%(n)s admissions marked as not checked in.") % {"n": count})
+        elif action == "paper":
+            admission = get_object_or_404(Admission, program=program, pk=request.POST.get("admission") or 0)
+            services.record_paper_check_in(actor=request.user, admission=admission)
+            messages.success(request, _("The paper check-in was recorded."))
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect("enrolment:board", pk=program.pk)
+
+
+@staff_required()
+def vacancies(request, pk):
+    program = program_for_staff(request.user, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="vacancies-{program.code}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["program", "identity", "places", "filled", "vacancies"])
+    for row in selectors.vacancy_report(program):
+        writer.writerow([program.code, row["identity"], row["places"], row["filled"], row["vacancies"]])
+    return response
