@@ -5,16 +5,23 @@ from django.utils.translation import gettext as _
 from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry
 
 
-@checklist_registry.register
+@checklist_registry.register(keys=("application",))
 def application_rows(applications, context):
+    label = _("Online application")
+    if not context.details:
+        return {
+            application.id: [ChecklistRow(key="application", order=0, label=label, status=RowStatus.DONE)]
+            for application in applications
+        }
+    applied_as = _("Applied as %(identity)s.")
     return {
         application.id: [
             ChecklistRow(
                 key="application",
                 order=0,
-                label=_("Online application"),
+                label=label,
                 status=RowStatus.DONE,
-                detail=_("Applied as %(identity)s.") % {"identity": application.get_identity_display()},
+                detail=applied_as % {"identity": application.get_identity_display()},
             )
         ]
         for application in applications

@@ -6,12 +6,26 @@ has loaded once: the applicant, the profile, the calendars), and returning
 {application.id: [ChecklistRow, ...]}. It must run a fixed number of queries
 whatever the number of applications, so the 考生專區 page costs the same for
 one application or ten.
+
+When `context.details` is False (staff lists that only need done / not done for many
+applications), a provider may leave `detail` and `url` empty: only key, order, status and
+blocking are read. Providers should build URLs with `url_for` (one reverse() per call) and
+translate constant labels once per call, not once per application.
+
+A provider may declare the row keys it gives (`@checklist_registry.register(keys=("fees",))`), so a
+caller that needs only some rows (`rows_for(..., keys={"fees"})`) skips the other providers and their
+queries. Providers that declare nothing always run.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+
+_PK_PLACEHOLDER = 2_147_483_647  # an id no real row has; replaced by each application's id
 
 
 class RowStatus(StrEnum):
@@ -20,6 +34,15 @@ class RowStatus(StrEnum):
     MISSING = "missing"  # not done and the deadline has passed, or blocking
     NOT_REQUIRED = "not_required"
     INFO = "info"
+
+
+STATUS_LABELS = {
+    RowStatus.DONE: gettext_lazy("Done"),
+    RowStatus.PENDING: gettext_lazy("To do"),
+    RowStatus.MISSING: gettext_lazy("Missing"),
+    RowStatus.NOT_REQUIRED: gettext_lazy("Not required"),
+    RowStatus.INFO: gettext_lazy("Info"),
+}
 
 
 @dataclass(frozen=True)
@@ -34,6 +57,10 @@ class ChecklistRow:
     blocking: bool = True  # counts towards "complete" when required
 
     @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
     def is_done(self) -> bool:
         return self.status in (RowStatus.DONE, RowStatus.NOT_REQUIRED, RowStatus.INFO) or not self.blocking
 
@@ -46,22 +73,42 @@ class ChecklistContext:
     profile: Any  # ApplicantProfile or None
     calendars: dict  # cycle id -> CycleCalendar
     scope: str  # deadline scope of the applicant (core.deadlines.scope_for)
+    details: bool = True  # False: only the status of each row is read (no detail, no url needed)
+
+
+def url_for(viewname: str):
+    """A function pk -> reverse(viewname, args=[pk]), calling reverse() once instead of once per pk."""
+    placeholder = str(_PK_PLACEHOLDER)
+    pattern = reverse(viewname, args=[_PK_PLACEHOLDER])
+    if pattern.count(placeholder) != 1:  # cannot happen with an <int:pk> route; fall back to reverse()
+        return lambda pk: reverse(viewname, args=[pk])
+    before, after = pattern.split(placeholder)
+    return lambda pk: f"{before}{pk}{after}"
 
 
 @dataclass
 class ChecklistRegistry:
     providers: list = field(default_factory=list)
 
-    def register(self, provider):
+    def register(self, provider=None, *, keys=None):
+        """Register a provider; as `@register` or `@register(keys=(...))` (the row keys it gives)."""
+        if provider is None:
+            return lambda provider: self.register(provider, keys=keys)
+        if keys is not None:
+            provider.checklist_keys = frozenset(keys)
         if provider not in self.providers:
             self.providers.append(provider)
         return provider
 
-    def rows_for(self, applications, context: ChecklistContext) -> dict[int, list[ChecklistRow]]:
+    def rows_for(self, applications, context: ChecklistContext, *, keys=None) -> dict[int, list[ChecklistRow]]:
+        """Rows of every provider; with `keys`, only of the providers giving one of those keys (or undeclared)."""
         rows: dict[int, list[ChecklistRow]] = {application.id: [] for application in applications}
         if not applications:
             return rows
         for provider in self.providers:
+            declared = getattr(provider, "checklist_keys", None)
+            if keys is not None and declared is not None and not declared & keys:
+                continue
             for application_id, provided in provider(applications, context).items():
                 rows[application_id].extend(provided)
         for application_id in rows:

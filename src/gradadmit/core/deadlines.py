@@ -50,11 +50,19 @@ class CycleCalendar:
         self.applicant = applicant
         self._milestones = {(m.kind, m.scope): m for m in milestones}
         self._extensions = extensions
+        self._windows = {}  # (kind, scope) -> Window | None: a calendar lives for one request
 
     def milestone(self, kind, scope=ALL):
         return self._milestones.get((kind, scope)) or self._milestones.get((kind, ALL))
 
     def window(self, kind, scope=ALL) -> Window | None:
+        try:
+            return self._windows[kind, scope]
+        except KeyError:
+            window = self._windows[kind, scope] = self._window(kind, scope)
+            return window
+
+    def _window(self, kind, scope) -> Window | None:
         milestone = self.milestone(kind, scope)
         if milestone is None:
             return None

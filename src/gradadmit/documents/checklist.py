@@ -2,16 +2,15 @@
 
 from collections import defaultdict
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry
+from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry, url_for
 from gradadmit.cycles.models import DocumentRequirement
 from gradadmit.documents.selectors import applicable_requirements, current_documents
 
 
-@checklist_registry.register
+@checklist_registry.register(keys=("documents",))
 def document_rows(applications, context):
     profile = context.profile
     requirements = defaultdict(list)  # the programmes are already loaded with the applications
@@ -20,6 +19,10 @@ def document_rows(applications, context):
     ):
         requirements[requirement.program_id].append(requirement)
     documents = current_documents(applications)
+    details = context.details
+    label = _("Documents (備審資料)")
+    all_uploaded = _("All mandatory items uploaded.") if details else ""
+    url = url_for("documents:items") if details else None
     rows = defaultdict(list)
     for application in applications:
         items = applicable_requirements(application, profile, requirements[application.program_id])
@@ -28,27 +31,30 @@ def document_rows(applications, context):
         replace = [d for d in done.values() if d.check_status == d.Check.REPLACE]
         window = context.calendars[application.program.cycle_id].window("documents", context.scope)
         closed = window is not None and window.has_ended()
+        detail = ""
         if replace:
             status = RowStatus.MISSING if closed else RowStatus.PENDING
-            detail = _("Replace: %(items)s") % {"items": ", ".join(d.requirement.name for d in replace)}
+            if details:
+                detail = _("Replace: %(items)s") % {"items": ", ".join(d.requirement.name for d in replace)}
         elif missing:
             status = RowStatus.MISSING if closed else RowStatus.PENDING
-            detail = ngettext(
-                "%(count)d mandatory item missing: %(items)s", "%(count)d mandatory items missing: %(items)s",
-                len(missing),
-            ) % {"count": len(missing), "items": ", ".join(r.name for r in missing)}  # fmt: skip
+            if details:
+                detail = ngettext(
+                    "%(count)d mandatory item missing: %(items)s", "%(count)d mandatory items missing: %(items)s",
+                    len(missing),
+                ) % {"count": len(missing), "items": ", ".join(r.name for r in missing)}  # fmt: skip
         else:
             status = RowStatus.DONE
-            detail = _("All mandatory items uploaded.")
+            detail = all_uploaded
         rows[application.id].append(
             ChecklistRow(
                 key="documents",
                 order=20,
-                label=_("Documents (備審資料)"),
+                label=label,
                 status=status,
                 detail=detail,
                 deadline=window.ends_at if window else None,
-                url=reverse("documents:items", args=[application.pk]),
+                url=url(application.pk) if details else "",
             )
         )
     return rows

@@ -1,20 +1,21 @@
 """Checklist row: the eligibility review result (報名資格審查結果), done only when qualified."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry
+from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry, url_for
 from gradadmit.eligibility.models import ReviewDecision
 
 Result = ReviewDecision.Result
 
 
-@checklist_registry.register
+@checklist_registry.register(keys=("eligibility",))
 def eligibility_rows(applications, context):
     decisions = {
         d.application_id: d
         for d in ReviewDecision.objects.filter(application__in=applications).prefetch_related("supplement_items")
     }  # two queries for any number of applications
+    label = _("Eligibility review (資格審查)")
+    url = url_for("eligibility:result")
     rows = {}
     for application in applications:
         decision = decisions.get(application.id)
@@ -40,11 +41,11 @@ def eligibility_rows(applications, context):
             ChecklistRow(
                 key="eligibility",
                 order=60,
-                label=_("Eligibility review (資格審查)"),
+                label=label,
                 status=status,
                 detail=detail,
                 deadline=deadline,
-                url=reverse("eligibility:result", args=[application.pk]),
+                url=url(application.pk),
             )
         ]
     return rows

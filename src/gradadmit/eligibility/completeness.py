@@ -71,11 +71,16 @@ def _group_key(profile):
     return (profile.education_status, profile.equivalent_article)
 
 
-def completeness_for_staff(applications, decisions: dict) -> dict[int, Completeness]:
+def completeness_for_staff(
+    applications, decisions: dict, *, details: bool = True, keys=None
+) -> dict[int, Completeness]:
     """{application id: Completeness} for applications of any applicants, in a bounded number of queries.
 
     `applications` come with `applicant__profile` and `program__cycle` loaded; `decisions` maps
-    application id to its ReviewDecision (missing: not reviewed).
+    application id to its ReviewDecision (missing: not reviewed). With `details=False` (lists that
+    read only paid / documents complete / complete), the rows have no detail text and no URL. With
+    `keys` (e.g. {FEE_KEY, DOCUMENTS_KEY}), only the providers of those rows run: `paid` and
+    `documents_complete` stay right, `missing` and `complete` then cover those rows only.
     """
     applications = [a for a in applications if a.is_active]
     if not applications:
@@ -90,8 +95,10 @@ def completeness_for_staff(applications, decisions: dict) -> dict[int, Completen
     result = {}
     for members in groups.values():
         profile = _profile(members[0])
-        context = ChecklistContext(user=None, profile=profile, calendars=calendars, scope=scope_for(profile))
-        rows = registry.rows_for(members, context)
+        context = ChecklistContext(
+            user=None, profile=profile, calendars=calendars, scope=scope_for(profile), details=details
+        )
+        rows = registry.rows_for(members, context, keys=keys)
         for application in members:
             result[application.id] = completeness_from_rows(rows.get(application.id, []), decisions.get(application.id))
     return result

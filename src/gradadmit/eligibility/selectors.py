@@ -12,10 +12,16 @@ from gradadmit.core import clock
 from gradadmit.core.models import AuditEntry
 from gradadmit.documents.selectors import applicable_requirements
 from gradadmit.eligibility import rules
-from gradadmit.eligibility.completeness import completeness_for_staff, completeness_from_rows
+from gradadmit.eligibility.completeness import (
+    DOCUMENTS_KEY,
+    FEE_KEY,
+    completeness_for_staff,
+    completeness_from_rows,
+)
 from gradadmit.eligibility.models import ReviewDecision
 
 QUEUE_PAGE_SIZE = 50
+QUEUE_KEYS = frozenset({FEE_KEY, DOCUMENTS_KEY})  # the queue shows and filters on these rows only
 Result = ReviewDecision.Result
 
 
@@ -174,7 +180,9 @@ def review_queue(user, program, filters: QueueFilters, page_number=1) -> ReviewQ
 
     if filters.needs_rows_for_all:
         applications = list(queryset)
-        completeness = completeness_for_staff(applications, {a.id: _decision(a) for a in applications})
+        completeness = completeness_for_staff(
+            applications, {a.id: _decision(a) for a in applications}, details=False, keys=QUEUE_KEYS
+        )
 
         def keep(application):
             # No row from an app (e.g. no fee app installed) counts as done.
@@ -187,9 +195,17 @@ def review_queue(user, program, filters: QueueFilters, page_number=1) -> ReviewQ
 
         page = Paginator([a for a in applications if keep(a)], QUEUE_PAGE_SIZE).get_page(page_number)
     else:
-        page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(page_number)
+        counts = status_counts(user, program)
+        paginator = Paginator(queryset, QUEUE_PAGE_SIZE)
+        if not (filters.status or filters.identity or filters.basis):
+            paginator.count = counts["total"]  # the same count: no second COUNT query
+        page = paginator.get_page(page_number)
         on_page = list(page.object_list)
-        completeness = completeness_for_staff(on_page, {a.id: _decision(a) for a in on_page})
+        completeness = completeness_for_staff(
+            on_page, {a.id: _decision(a) for a in on_page}, details=False, keys=QUEUE_KEYS
+        )
+        rows = [QueueRow(a, _decision(a), completeness.get(a.id)) for a in on_page]
+        return ReviewQueue(rows=rows, page=page, counts=counts, filters=filters)
     rows = [QueueRow(a, _decision(a), completeness.get(a.id)) for a in page.object_list]
     return ReviewQueue(rows=rows, page=page, counts=status_counts(user, program), filters=filters)
 

@@ -1,16 +1,16 @@
 """Checklist row: the admission ticket (准考證), once the programme's lists are visible; information only."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry
+from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry, url_for
 from gradadmit.exams.selectors import is_visible, tickets_of_applications
 
 
-@checklist_registry.register
+@checklist_registry.register(keys=("ticket",))
 def ticket_rows(applications, context):
     tickets = tickets_of_applications(applications)  # one query, publication joined
     rows = {}
+    url = None
     for application in applications:
         ticket = tickets.get(application.id)
         if ticket is None:
@@ -18,6 +18,8 @@ def ticket_rows(applications, context):
         publication = getattr(ticket.program, "publication", None)
         if not is_visible(publication, context.calendars[application.program.cycle_id]):
             continue
+        if url is None:  # most applications have no visible ticket: no reverse() for them
+            url = url_for("exams:ticket_pdf")
         rows[application.id] = [
             ChecklistRow(
                 key="ticket",
@@ -26,7 +28,7 @@ def ticket_rows(applications, context):
                 status=RowStatus.INFO,
                 detail=_("Exam number %(number)s. Print the ticket and bring it with your ID.")
                 % {"number": ticket.exam_number},
-                url=reverse("exams:ticket_pdf", args=[application.pk]),
+                url=url(application.pk),
                 blocking=False,
             )
         ]

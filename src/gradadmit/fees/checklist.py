@@ -2,11 +2,10 @@
 
 from collections import defaultdict
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gradadmit.core import clock
-from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry
+from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry, url_for
 from gradadmit.fees.models import Charge, FeeItem
 
 
@@ -25,7 +24,7 @@ def _detail(charge) -> str:
     return _("Not paid yet (尚未繳費): NT$ %(due)s.") % {"due": f"{charge.amount_due:,}"}
 
 
-@checklist_registry.register
+@checklist_registry.register(keys=("fees",))
 def fee_rows(applications, context):
     """One query for every application's charges; an application fee not charged yet shows the cycle's fee."""
     charges = defaultdict(list)
@@ -34,9 +33,13 @@ def fee_rows(applications, context):
     ):
         charges[charge.application_id].append(charge)
     now = clock.now()
+    details = context.details
+    fee_label = _("Application fee (報名費)")
+    not_charged = _("Not paid yet (尚未繳費): NT$ %(due)s. Open the page for your account number.") if details else ""
+    page_url = url_for("fees:page") if details else None
     rows = defaultdict(list)
     for application in applications:
-        url = reverse("fees:page", args=[application.pk])
+        url = page_url(application.pk) if details else ""
         mine = charges.get(application.id, [])
         if not any(c.item.kind == FeeItem.Kind.APPLICATION for c in mine):
             window = context.calendars[application.program.cycle_id].window("application", context.scope)
@@ -44,10 +47,9 @@ def fee_rows(applications, context):
                 ChecklistRow(
                     key="fees",
                     order=30,
-                    label=_("Application fee (報名費)"),
+                    label=fee_label,
                     status=RowStatus.PENDING,
-                    detail=_("Not paid yet (尚未繳費): NT$ %(due)s. Open the page for your account number.")
-                    % {"due": f"{application.program.cycle.application_fee:,}"},
+                    detail=not_charged % {"due": f"{application.program.cycle.application_fee:,}"} if details else "",
                     deadline=window.ends_at if window else None,
                     url=url,
                 )
@@ -59,14 +61,14 @@ def fee_rows(applications, context):
                 status = RowStatus.INFO
             else:
                 status = RowStatus.MISSING if charge.due_at < now else RowStatus.PENDING
-            label = _("Application fee (報名費)") if charge.item.kind == FeeItem.Kind.APPLICATION else charge.item.name
+            label = fee_label if charge.item.kind == FeeItem.Kind.APPLICATION else charge.item.name
             rows[application.id].append(
                 ChecklistRow(
                     key=f"fees-{charge.item_id}",
                     order=30,
                     label=label,
                     status=status,
-                    detail=_detail(charge),
+                    detail=_detail(charge) if details else "",
                     deadline=charge.due_at,
                     url=url,
                 )  # fmt: skip
