@@ -47,7 +47,7 @@ class Reason(StrEnum):
 
 
 class RankingError(ValueError):
-    pass
+    """The inputs cannot be ranked (a score per stage missing, an unknown identity, a candidate twice)."""
 
 
 @dataclass(frozen=True)
