@@ -8,7 +8,6 @@ logs them in by creating a database session, and counts the SQL queries of one G
 import json
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,11 +22,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from seeding import login_session, warm_get  # noqa: E402
 
 from gradadmit.testing.factories import (  # noqa: E402
     ApplicationFactory,
@@ -48,28 +43,9 @@ def seed():
     return user
 
 
-def login_session(user) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
-
-
 def count_queries(session_key: str, path: str):
-    """Queries of a warm GET (the first request of a process also fills per-process caches)."""
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
-    client.get(path)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    tables = Counter()
-    for query in captured.captured_queries:
-        sql = query["sql"]
-        table = sql.split(" FROM ", 1)[1].split()[0].strip('"') if " FROM " in sql else sql.split()[0]
-        tables[table] += 1
-    return response.status_code, len(captured.captured_queries), dict(tables.most_common())
+    response, count, by_table = warm_get(path, session_key)
+    return response.status_code, count, by_table
 
 
 def main() -> int:

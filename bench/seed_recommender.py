@@ -15,7 +15,6 @@ notice with a fresh token): TOKENS per page. Then one warm GET of each token in-
 import json
 import os
 import sys
-from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,10 +30,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from seeding import warm_get  # noqa: E402
 
 from gradadmit.core import clock  # noqa: E402
 from gradadmit.cycles.models import Milestone  # noqa: E402
@@ -98,17 +95,8 @@ def seed():
 
 def measure(token: str):
     """Status, SQL queries and size of a warm GET (the first request of a process also fills per-process caches)."""
-    client = Client(HTTP_HOST="127.0.0.1")
-    path = reverse("recommendations:token", args=[token])
-    client.get(path)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    tables = Counter()
-    for query in captured.captured_queries:
-        sql = query["sql"]
-        table = sql.split(" FROM ", 1)[1].split()[0].strip('"') if " FROM " in sql else sql.split()[0]
-        tables[table] += 1
-    return response.status_code, len(captured.captured_queries), dict(tables.most_common()), len(response.content)
+    response, count, by_table = warm_get(reverse("recommendations:token", args=[token]))
+    return response.status_code, count, by_table, len(response.content)
 
 
 def main() -> int:

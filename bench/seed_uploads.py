@@ -28,8 +28,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from seeding import login_session  # noqa: E402
 
 from gradadmit.cycles.models import DocumentRequirement  # noqa: E402
 from gradadmit.documents.models import Document  # noqa: E402
@@ -57,14 +56,10 @@ def seed(items: int) -> dict:
         for n in range(items)
     ]
     application = ApplicationFactory(applicant=profile.user, program=program)
-    session = SessionStore()
-    session[SESSION_KEY] = profile.user._meta.pk.value_to_string(profile.user)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = profile.user.get_session_auth_hash()
-    session.create()
+    session_key = login_session(profile.user)
     return {
         "cookie_name": settings.SESSION_COOKIE_NAME,
-        "session_key": session.session_key,
+        "session_key": session_key,
         "application": application.pk,
         "requirements": [r.pk for r in requirements],
         "cycle": cycle.code,
