@@ -6,7 +6,7 @@ from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry
 from gradadmit.enrolment.models import Admission, WaitlistEntry
 
 
-@checklist_registry.register
+@checklist_registry.register(keys=("checkin", "waitlist"))
 def enrolment_rows(applications, context):
     """Two queries whatever the number of applications."""
     ids = [a.id for a in applications]

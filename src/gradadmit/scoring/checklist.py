@@ -8,7 +8,7 @@ from gradadmit.scoring.explanations import status_label
 from gradadmit.scoring.models import RankingRun
 
 
-@checklist_registry.register
+@checklist_registry.register(keys=("result",))
 def result_rows(applications, context):
     runs = {
         run.program_id: run
