@@ -22,3 +22,15 @@ def _test_settings(settings, tmp_path):
 def english(client):
     client.cookies["gradadmit_language"] = "en"
     return client
+
+
+@pytest.fixture
+def english_messages():
+    """Messages made outside a request in English, for tests that assert on the English text.
+
+    Use as `pytestmark = [..., pytest.mark.usefixtures("english_messages")]`.
+    """
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

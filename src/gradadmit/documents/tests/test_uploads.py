@@ -4,20 +4,13 @@ import io
 
 import pikepdf
 import pytest
-from django.utils import translation
 from PIL import Image
 
 from gradadmit.core.uploads import MB, UploadRejected, check_pdf, check_photo, clean_filename
 from gradadmit.testing.files import pdf_bytes, pdf_of_size, photo_bytes, upload
 
 LIMIT = 5 * MB
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The assertions read the English messages (the zh-Hant catalogue translates them)."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 def rejected(content, name="file.pdf"):

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.utils import translation
 
 from gradadmit.core import clock
 from gradadmit.core.errors import DomainError
@@ -36,16 +35,9 @@ from gradadmit.testing.factories import (
 )
 from gradadmit.testing.files import pdf_bytes, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 HEADER = "value_date,value_time,virtual_account,amount,bank_serial,payer_bank_code"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Assertions read the English messages (the zh-Hant catalogue translates them)."""
-    with translation.override("en"):
-        yield
 
 
 def account_of(charge) -> str:

@@ -4,7 +4,6 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
-from django.utils import translation
 
 from gradadmit.core import clock
 from gradadmit.core.errors import DomainError
@@ -20,14 +19,7 @@ from gradadmit.testing.factories import (
     ProgramFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Assertions read the English messages (the zh-Hant catalogue translates them)."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 
 def stages(program):
