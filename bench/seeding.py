@@ -14,7 +14,7 @@ def login_session(user) -> str:
     """A database session signed in as `user` (what the login view would create); returns its key."""
     session = SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "gradadmit.accounts.backends.PortalModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key

@@ -189,8 +189,8 @@ TASKS = {
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "gradadmit.accounts.backends.OfficePermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "gradadmit.accounts.backends.PortalModelBackend",
+    "gradadmit.accounts.backends.PortalAuthenticationBackend",
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

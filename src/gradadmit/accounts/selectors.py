@@ -13,6 +13,10 @@ class ProfileLock:
 
 
 def get_profile(user) -> ApplicantProfile | None:
+    """The user's basic details, or None; no query when the auth backend loaded them with the user."""
+    cached = ApplicantProfile._meta.get_field("user").remote_field.get_cached_value(user, default=None)
+    if cached is not None:
+        return cached
     return ApplicantProfile.objects.filter(user=user).first()
 
 

@@ -30,7 +30,9 @@ def dashboard(user, profile):
 
     Returns (items, profile lock).
     """
-    applications = list(applications_of(user).order_by("status", "applied_at"))
+    applications = list(
+        applications_of(user).select_related(*checklist_registry.related()).order_by("status", "applied_at")
+    )
     calendars = _calendars(applications, user)
     lock = profile_lock(user, profile, applications=applications, calendars=calendars)
     return dashboard_for(applications, user, profile, calendars=calendars), lock

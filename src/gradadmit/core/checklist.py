@@ -15,6 +15,11 @@ translate constant labels once per call, not once per application.
 A provider may declare the row keys it gives (`@checklist_registry.register(keys=("fees",))`), so a
 caller that needs only some rows (`rows_for(..., keys={"fees"})`) skips the other providers and their
 queries. Providers that declare nothing always run.
+
+A provider reading a one-to-one row of the application (its review decision, ticket, admission) may
+declare it (`register(related=("review_decision",))`): a caller that loads the applications itself adds
+`checklist_registry.related()` to its select_related, and the provider reads the joined rows with
+`preloaded()` instead of running its own query (it still queries when the caller did not join them).
 """
 
 from dataclasses import dataclass, field
@@ -90,15 +95,23 @@ def url_for(viewname: str):
 class ChecklistRegistry:
     providers: list = field(default_factory=list)
 
-    def register(self, provider=None, *, keys=None):
-        """Register a provider; as `@register` or `@register(keys=(...))` (the row keys it gives)."""
+    def register(self, provider=None, *, keys=None, related=()):
+        """Register a provider; as `@register` or `@register(keys=(...), related=(...))`.
+
+        `keys`: the row keys it gives; `related`: select_related paths from Application it can read joined.
+        """
         if provider is None:
-            return lambda provider: self.register(provider, keys=keys)
+            return lambda provider: self.register(provider, keys=keys, related=related)
         if keys is not None:
             provider.checklist_keys = frozenset(keys)
+        provider.checklist_related = tuple(related)
         if provider not in self.providers:
             self.providers.append(provider)
         return provider
+
+    def related(self) -> list[str]:
+        """The select_related paths every provider can use, for the query loading the applications."""
+        return sorted({path for provider in self.providers for path in getattr(provider, "checklist_related", ())})
 
     def rows_for(self, applications, context: ChecklistContext, *, keys=None) -> dict[int, list[ChecklistRow]]:
         """Rows of every provider; with `keys`, only of the providers giving one of those keys (or undeclared)."""
@@ -117,3 +130,17 @@ class ChecklistRegistry:
 
 
 checklist_registry = ChecklistRegistry()
+
+
+def preloaded(instances, accessor: str) -> dict[int, Any] | None:
+    """{instance pk: its one-to-one row `accessor` or None} when every instance has it joined, else None.
+
+    `accessor` is a reverse one-to-one name (an application's "review_decision", a programme's "publication")
+    that the caller may have put in select_related; None tells the provider to run its own query.
+    """
+    if not instances:
+        return {}
+    relation = instances[0]._meta.get_field(accessor)
+    if not all(relation.is_cached(instance) for instance in instances):
+        return None
+    return {instance.pk: relation.get_cached_value(instance) for instance in instances}

@@ -6,7 +6,9 @@ from django.conf import settings
 def portal(request):
     unread = 0
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
+    if user is not None and user.is_authenticated and hasattr(user, "unread_messages"):
+        unread = user.unread_messages  # loaded with the user (accounts.backends)
+    elif user is not None and user.is_authenticated:
         # Lazy: evaluated only if the template shows it.
         from gradadmit.notifications.selectors import unread_count
 

@@ -1,19 +1,23 @@
 """Checklist row: the eligibility review result (報名資格審查結果), done only when qualified."""
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry, url_for
+from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry, preloaded, url_for
 from gradadmit.eligibility.models import ReviewDecision
 
 Result = ReviewDecision.Result
 
 
-@checklist_registry.register(keys=("eligibility",))
+@checklist_registry.register(keys=("eligibility",), related=("review_decision",))
 def eligibility_rows(applications, context):
-    decisions = {
-        d.application_id: d
-        for d in ReviewDecision.objects.filter(application__in=applications).prefetch_related("supplement_items")
-    }  # two queries for any number of applications
+    """No query when the decisions were joined to the applications, else one; one more if any asks a supplement."""
+    decisions = preloaded(applications, "review_decision")
+    if decisions is None:
+        decisions = {d.application_id: d for d in ReviewDecision.objects.filter(application__in=applications)}
+    prefetch_related_objects(
+        [d for d in decisions.values() if d is not None and d.result == Result.SUPPLEMENT], "supplement_items"
+    )
     label = _("Eligibility review (資格審查)")
     url = url_for("eligibility:result")
     rows = {}

@@ -2,18 +2,24 @@
 
 from django.utils.translation import gettext as _
 
-from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry, url_for
+from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry, preloaded, url_for
 from gradadmit.enrolment.models import Admission, WaitlistEntry
 
 
-@checklist_registry.register(keys=("checkin", "waitlist"))
+@checklist_registry.register(keys=("checkin", "waitlist"), related=("admission", "waitlist_entry"))
 def enrolment_rows(applications, context):
-    """Two queries whatever the number of applications."""
+    """No query when admissions and waitlist entries were joined to the applications, else two."""
     ids = [a.id for a in applications]
+    admissions = preloaded(applications, "admission")
+    if admissions is None:
+        admissions = {a.application_id: a for a in Admission.objects.filter(application_id__in=ids)}
+    entries = preloaded(applications, "waitlist_entry")
+    if entries is None:
+        entries = {e.application_id: e for e in WaitlistEntry.objects.filter(application_id__in=ids)}
     rows = {}
     url = url_for("enrolment:status") if context.details else (lambda pk: "")
     label_checkin, label_waitlist = _("Check-in (報到)"), _("Waitlist (備取)")
-    for admission in Admission.objects.filter(application_id__in=ids):
+    for admission in filter(None, admissions.values()):
         if admission.status == Admission.Status.OFFERED:
             status = RowStatus.PENDING
         elif admission.status == Admission.Status.CHECKED_IN:
@@ -32,7 +38,9 @@ def enrolment_rows(applications, context):
                 blocking=False,
             )
         ]
-    for entry in WaitlistEntry.objects.filter(application_id__in=ids).exclude(status=WaitlistEntry.Status.OFFERED):
+    for entry in filter(None, entries.values()):
+        if entry.status == WaitlistEntry.Status.OFFERED:
+            continue
         detail = ""
         if context.details:
             detail = _("Number %(n)s · %(status)s") % {"n": entry.position, "status": entry.get_status_display()}

@@ -2,20 +2,25 @@
 
 from django.utils.translation import gettext as _
 
-from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry, url_for
+from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry, preloaded, url_for
 from gradadmit.exams.selectors import is_visible, tickets_of_applications
 
 
-@checklist_registry.register(keys=("ticket",))
+@checklist_registry.register(keys=("ticket",), related=("ticket", "program__publication"))
 def ticket_rows(applications, context):
-    tickets = tickets_of_applications(applications)  # one query, publication joined
+    """No query when tickets and publications were joined to the applications, else one."""
+    tickets = preloaded(applications, "ticket")
+    publications = preloaded([a.program for a in applications], "publication")
+    if tickets is None or publications is None:
+        tickets = tickets_of_applications(applications)  # publication joined
+        publications = {t.program_id: getattr(t.program, "publication", None) for t in tickets.values()}
     rows = {}
     url = None
     for application in applications:
         ticket = tickets.get(application.id)
         if ticket is None:
             continue
-        publication = getattr(ticket.program, "publication", None)
+        publication = publications.get(application.program_id)
         if not is_visible(publication, context.calendars[application.program.cycle_id]):
             continue
         if url is None:  # most applications have no visible ticket: no reverse() for them

@@ -55,7 +55,10 @@ def record_email_result(*, message_id: int, error: str) -> None:
 
 
 def mark_read(*, user, message: Message) -> None:
+    """Mark the message read; the unread count loaded with the user (accounts.backends) follows."""
     if message.recipient_id != user.id or message.read_at:
         return
     with transaction.atomic():
-        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=clock.now())
+        updated = Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=clock.now())
+    if updated and getattr(user, "unread_messages", None):
+        user.unread_messages -= updated

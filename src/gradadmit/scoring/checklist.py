@@ -1,28 +1,33 @@
 """Checklist row: the published result of each application, once the results time has come."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry
+from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry, url_for
 from gradadmit.scoring.explanations import status_label
 from gradadmit.scoring.models import RankingRun
 
 
 @checklist_registry.register(keys=("result",))
 def result_rows(applications, context):
+    """One query once some programme's results time has come; none before."""
+    shown = []
+    for application in applications:
+        window = context.calendars[application.program.cycle_id].window("results")
+        if window is not None and window.has_started():
+            shown.append(application)
+    if not shown:
+        return {}
     runs = {
         run.program_id: run
         for run in RankingRun.objects.filter(
-            program_id__in={a.program_id for a in applications}, state=RankingRun.State.PUBLISHED
+            program_id__in={a.program_id for a in shown}, state=RankingRun.State.PUBLISHED
         )
     }
     rows = {}
-    for application in applications:
+    url = url_for("scoring:result")
+    for application in shown:
         run = runs.get(application.program_id)
-        window = context.calendars[application.program.cycle_id].window("results")
-        if run is None or window is None or not window.has_started():
-            continue
-        outcome = run.outcome_of(application.id)
+        outcome = run.outcome_of(application.id) if run is not None else None
         if outcome is None:
             continue
         rows[application.id] = [
@@ -32,7 +37,7 @@ def result_rows(applications, context):
                 label=_("Result (放榜)"),
                 status=RowStatus.INFO,
                 detail=status_label(outcome["status"]),
-                url=reverse("scoring:result", args=[application.pk]),
+                url=url(application.pk),
                 blocking=False,
             )
         ]
