@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+APPEAL_DAYS_MAX = 30
 SCORE_FIELD = {
     "max_digits": 5,
     "decimal_places": 2,
@@ -28,7 +29,9 @@ class ScoringSettings(models.Model):
         _("flag when reviewers differ by more than"), default=Decimal(20), **SCORE_FIELD
     )
     pass_minimum = models.DecimalField(_("stage 1 passes from score"), null=True, blank=True, **SCORE_FIELD)
-    pass_top_n = models.PositiveSmallIntegerField(_("stage 1 passes: top N"), null=True, blank=True)
+    pass_top_n = models.PositiveSmallIntegerField(
+        _("stage 1 passes: top N"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     admit_all_tied = models.BooleanField(
         _("admit every applicant tied at the cut-off"),
         default=False,
@@ -41,9 +44,23 @@ class ScoringSettings(models.Model):
         help_text=_("Application ids, best first, as the admissions committee decided."),
     )
     show_rank = models.BooleanField(_("show applicants their rank"), default=True)
-    appeal_days = models.PositiveSmallIntegerField(_("days to appeal after the results"), default=10)
+    appeal_days = models.PositiveSmallIntegerField(
+        _("days to appeal after the results"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(APPEAL_DAYS_MAX)],
+    )
 
     class Meta:
+        constraints = [
+            # The brochure announces one stage-1 pass rule; with both set it would be unclear which was meant.
+            models.CheckConstraint(
+                condition=Q(pass_minimum__isnull=True) | Q(pass_top_n__isnull=True),
+                name="scoring_settings_one_pass_rule",
+                violation_error_message=_(
+                    "Set the stage-1 pass rule as a minimum score or as the top N, not both. Empty one of them."
+                ),
+            )
+        ]
         verbose_name = _("scoring settings")
         verbose_name_plural = _("scoring settings")
 

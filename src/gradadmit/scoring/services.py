@@ -1,11 +1,14 @@
-"""Scores, stage locks, interview invitations, ranking runs, publication, regrade requests and appeals."""
+"""Settings, scores, stage locks, invitations, ranking runs, publication, regrade requests and appeals."""
 
 import statistics
+from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from gradadmit.applications.models import Application
@@ -30,11 +33,137 @@ from gradadmit.scoring.models import (
 
 CENT = Decimal("0.01")
 SCORE_FIELDS = ["score", "absent", "source", "disagreement"]
+SETTINGS_FIELDS = [
+    "aggregation",
+    "disagreement_threshold",
+    "pass_minimum",
+    "pass_top_n",
+    "admit_all_tied",
+    "show_rank",
+    "appeal_days",
+]
+SCORE_RULE_FIELDS = ("aggregation", "disagreement_threshold")  # they decide the stage scores from reviewers
 
 
 def settings_for(program) -> ScoringSettings:
     found = ScoringSettings.objects.filter(program=program).first()
     return found if found is not None else ScoringSettings(program=program)
+
+
+# --- scoring settings and reviewers (the department's pages) ------------------------------------------
+
+
+def locked_settings(program) -> dict[str, str]:
+    """The settings that may no longer change, each with the reason to show; two queries at most.
+
+    Once results are published only "show applicants their rank" may change (the rest decided the
+    published result or the appeal time announced with it). Once a stage is submitted, how reviewers'
+    scores combine is fixed: the submitted stage scores were computed with it.
+    """
+    if RankingRun.objects.filter(program=program, state=RankingRun.State.PUBLISHED).exists():
+        reason = _("The results are published: only whether applicants see their rank can still change.")
+        return {name: reason for name in SETTINGS_FIELDS if name != "show_rank"}
+    if StageSubmission.objects.filter(stage__program=program, submitted_at__isnull=False).exists():
+        reason = _(
+            "A stage is submitted: the stage score (mean or median) and the disagreement threshold are fixed. "
+            "The admissions office can reopen the stage if they must change."
+        )
+        return dict.fromkeys(SCORE_RULE_FIELDS, reason)
+    return {}
+
+
+def _validation_message(error: ValidationError) -> str:
+    parts = []
+    for name, messages in error.message_dict.items():
+        label = "" if name == NON_FIELD_ERRORS else f"{capfirst(ScoringSettings._meta.get_field(name).verbose_name)}: "
+        parts.extend(label + message for message in messages)
+    return " ".join(parts)
+
+
+def update_scoring_settings(
+    *,
+    actor,
+    program: Program,
+    aggregation,
+    disagreement_threshold,
+    pass_minimum,
+    pass_top_n,
+    admit_all_tied: bool,
+    show_rank: bool,
+    appeal_days,
+) -> ScoringSettings:
+    """Change the programme's scoring settings; department staff and the office may (the caller scoped the programme).
+
+    Refused: values out of range or both stage-1 pass rules at once (the model's validators and constraint),
+    and a change to a setting `locked_settings` names. A new stage score method or disagreement threshold
+    computes again the stage scores that come from reviewers. Side effects: audit entry with before and
+    after, and one per stage score that changed.
+    """
+    if not actor.is_portal_staff:
+        raise DomainError(_("Only staff change the scoring settings."))
+    values = {
+        "aggregation": aggregation,
+        "disagreement_threshold": disagreement_threshold,
+        "pass_minimum": pass_minimum,
+        "pass_top_n": pass_top_n,
+        "admit_all_tied": admit_all_tied,
+        "show_rank": show_rank,
+        "appeal_days": appeal_days,
+    }
+    with transaction.atomic():
+        settings, _created = ScoringSettings.objects.select_for_update().get_or_create(program=program)
+        before = snapshot(settings, SETTINGS_FIELDS)
+        old = {name: getattr(settings, name) for name in SETTINGS_FIELDS}
+        for name, value in values.items():
+            setattr(settings, name, value)
+        try:
+            settings.full_clean(exclude=["program", "committee_order"], validate_unique=False)
+        except ValidationError as error:
+            raise DomainError(_validation_message(error)) from None
+        settings.disagreement_threshold = settings.disagreement_threshold.quantize(CENT)
+        if settings.pass_minimum is not None:
+            settings.pass_minimum = settings.pass_minimum.quantize(CENT)
+        changed = [name for name in SETTINGS_FIELDS if getattr(settings, name) != old[name]]
+        locked = locked_settings(program)
+        for name in changed:
+            if name in locked:
+                raise DomainError(locked[name])
+        settings.save()
+        record_audit(actor=actor, action="scoring.settings", target=settings, before=before,
+                     after=snapshot(settings, SETTINGS_FIELDS))  # fmt: skip
+        if any(name in SCORE_RULE_FIELDS for name in changed):
+            _recompute_reviewer_stage_scores(program=program, settings=settings, actor=actor)
+    return settings
+
+
+def _recompute_reviewer_stage_scores(*, program, settings, actor) -> int:
+    """The stage scores that come from reviewers, computed again with new settings; how many changed.
+
+    Scores entered, imported or corrected by staff stay as they are.
+    """
+    grouped = defaultdict(list)
+    for application_id, stage_id, score in ReviewerScore.objects.filter(stage__program=program).values_list(
+        "application_id", "stage_id", "score"
+    ):
+        grouped[(application_id, stage_id)].append(score)
+    changed = 0
+    for stage_score in StageScore.objects.select_for_update().filter(
+        stage__program=program, source=StageScore.Source.REVIEWERS
+    ):
+        scores = grouped.get((stage_score.application_id, stage_score.stage_id))
+        if not scores:
+            continue
+        value = _aggregate(scores, settings.aggregation)
+        disagreement = _disagree(scores, settings.disagreement_threshold)
+        if (value, disagreement) == (stage_score.score, stage_score.disagreement):
+            continue
+        before = snapshot(stage_score, SCORE_FIELDS)
+        stage_score.score, stage_score.disagreement = value, disagreement
+        stage_score.save(update_fields=["score", "disagreement", "updated_at"])
+        record_audit(actor=actor, action="scoring.stage_score_recomputed", target=stage_score, before=before,
+                     after=snapshot(stage_score, SCORE_FIELDS), reason="scoring settings changed")  # fmt: skip
+        changed += 1
+    return changed
 
 
 def parse_score(value) -> Decimal:
@@ -70,6 +199,10 @@ def _aggregate(scores, aggregation) -> Decimal:
     else:
         value = sum(scores, Decimal(0)) / len(scores)
     return value.quantize(CENT, rounding=ranking.ROUND_HALF_UP)
+
+
+def _disagree(scores, threshold) -> bool:
+    return len(scores) > 1 and max(scores) - min(scores) > threshold
 
 
 def rubric_score(criteria) -> Decimal:
@@ -119,7 +252,7 @@ def _recompute_stage_score(*, application, stage, actor) -> StageScore:
     settings = settings_for(stage.program)
     scores = list(ReviewerScore.objects.filter(application=application, stage=stage).values_list("score", flat=True))
     value = _aggregate(scores, settings.aggregation)
-    disagreement = len(scores) > 1 and max(scores) - min(scores) > settings.disagreement_threshold
+    disagreement = _disagree(scores, settings.disagreement_threshold)
     stage_score, _created = StageScore.objects.update_or_create(
         application=application,
         stage=stage,

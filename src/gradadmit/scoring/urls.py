@@ -5,6 +5,7 @@ from gradadmit.scoring.views import applicant, office, public, reviewer
 app_name = "scoring"
 urlpatterns = [
     path("office/programs/<int:pk>/scores/", office.scores, name="scores"),
+    path("office/programs/<int:pk>/scoring/settings/", office.scoring_settings, name="settings"),
     path("office/programs/<int:pk>/scores/stages/<int:stage_id>/submit/", office.submit_stage, name="submit_stage"),
     path("office/programs/<int:pk>/scores/stages/<int:stage_id>/reopen/", office.reopen_stage, name="reopen_stage"),
     path("office/programs/<int:pk>/scores/invitations/", office.invitations, name="invitations"),

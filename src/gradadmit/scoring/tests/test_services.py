@@ -381,3 +381,117 @@ def test_rubric_weights_must_add_up():
             stage=stages(application.program)[0],
             criteria=[{"name": "a", "weight": "0.5", "score": "90"}],
         )
+
+
+# --- scoring settings (the department's page) --------------------------------------------------------
+
+SETTINGS = {
+    "aggregation": "mean",
+    "disagreement_threshold": D("20"),
+    "pass_minimum": None,
+    "pass_top_n": None,
+    "admit_all_tied": False,
+    "show_rank": True,
+    "appeal_days": 10,
+}
+
+
+def update_settings(program, actor=None, **changes):
+    return services.update_scoring_settings(
+        actor=actor or DepartmentStaffFactory(), program=program, **{**SETTINGS, **changes}
+    )
+
+
+def test_settings_saved_with_an_audit_entry_of_before_and_after():
+    program = ProgramFactory()
+    staff = DepartmentStaffFactory()
+    update_settings(program, staff, pass_top_n=12, aggregation="median")
+    settings = ScoringSettings.objects.get(program=program)
+    assert (settings.pass_top_n, settings.aggregation) == (12, "median")
+    entry = AuditEntry.objects.get(action="scoring.settings")
+    assert entry.actor == staff
+    assert (entry.before["pass_top_n"], entry.after["pass_top_n"]) == (None, 12)
+    assert (entry.before["aggregation"], entry.after["aggregation"]) == ("mean", "median")
+
+
+def test_both_pass_rules_at_once_refused_and_nothing_stored():
+    program = ProgramFactory()
+    with pytest.raises(DomainError, match="not both"):
+        update_settings(program, pass_minimum=D("60"), pass_top_n=10)
+    assert not ScoringSettings.objects.exists()
+    assert not AuditEntry.objects.filter(action="scoring.settings").exists()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"disagreement_threshold": D("150")}, {"disagreement_threshold": D("-1")}, {"pass_minimum": D("100.5")},
+     {"pass_top_n": 0}, {"appeal_days": 0}, {"appeal_days": 31}, {"aggregation": "mode"}],
+    ids=["threshold-over-100", "threshold-negative", "minimum-over-100", "top-0", "appeal-0-days", "appeal-31-days",
+         "unknown-aggregation"],
+)  # fmt: skip
+def test_settings_out_of_range_refused(changes):
+    program = ProgramFactory()
+    with pytest.raises(DomainError):
+        update_settings(program, **changes)
+    assert not ScoringSettings.objects.exists()
+
+
+def test_threshold_out_of_range_says_which_setting():
+    with pytest.raises(DomainError, match="Flag when reviewers differ by more than"):
+        update_settings(ProgramFactory(), disagreement_threshold=D("150"))
+
+
+def test_applicant_cannot_change_settings():
+    with pytest.raises(DomainError):
+        update_settings(ProgramFactory(), ApplicationFactory().applicant, show_rank=False)
+
+
+def test_aggregation_change_after_a_stage_is_submitted_refused():
+    program = ProgramFactory()
+    office = OfficeFactory()
+    update_settings(program, office)
+    services.submit_stage(actor=office, stage=stages(program)[0])
+    with pytest.raises(DomainError, match="stage is submitted"):
+        update_settings(program, aggregation="median")
+    with pytest.raises(DomainError, match="stage is submitted"):
+        update_settings(program, disagreement_threshold=D("10"))
+    assert ScoringSettings.objects.get(program=program).aggregation == "mean"
+    update_settings(program, pass_minimum=D("60"), show_rank=False)  # the rest may still change
+    assert ScoringSettings.objects.get(program=program).pass_minimum == D("60")
+
+
+def test_after_publication_only_show_rank_may_change():
+    program = ProgramFactory()
+    scored(program, [("general", 90, 90)])
+    published(program)
+    for changes in ({"pass_top_n": 5}, {"admit_all_tied": True}, {"appeal_days": 20}, {"aggregation": "median"}):
+        with pytest.raises(DomainError, match="results are published"):
+            update_settings(program, **changes)
+    update_settings(program, show_rank=False)
+    assert ScoringSettings.objects.get(program=program).show_rank is False
+
+
+def test_unchanged_locked_settings_do_not_refuse_the_save():
+    program = ProgramFactory()
+    update_settings(program, disagreement_threshold=D("20.00"))
+    services.submit_stage(actor=OfficeFactory(), stage=stages(program)[0])
+    update_settings(program, disagreement_threshold=D("20"), show_rank=False)
+    assert ScoringSettings.objects.get(program=program).show_rank is False
+
+
+def test_new_aggregation_recomputes_reviewer_stage_scores_and_keeps_staff_scores():
+    program = ProgramFactory()
+    s1, s2 = stages(program)
+    reviewed, entered = ApplicationFactory(program=program), ApplicationFactory(program=program)
+    for value in ("60", "85", "90"):
+        services.submit_reviewer_score(reviewer=DepartmentStaffFactory(), application=reviewed, stage=s1, score=value)
+    services.enter_stage_score(actor=OfficeFactory(), application=entered, stage=s1, score="70")
+    assert StageScore.objects.get(application=reviewed, stage=s1).score == D("78.33")
+
+    update_settings(program, aggregation="median", disagreement_threshold=D("40"))
+
+    recomputed = StageScore.objects.get(application=reviewed, stage=s1)
+    assert (recomputed.score, recomputed.disagreement) == (D("85.00"), False)
+    assert StageScore.objects.get(application=entered, stage=s1).score == D("70.00")
+    entry = AuditEntry.objects.get(action="scoring.stage_score_recomputed")
+    assert (entry.before["score"], entry.after["score"]) == ("78.33", "85.00")

@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gradadmit.core import clock
+from gradadmit.core.models import AuditEntry
 from gradadmit.cycles.models import Milestone
 from gradadmit.scoring import services
-from gradadmit.scoring.models import InterviewInvitation, ReviewerScore, StageScore
+from gradadmit.scoring.models import InterviewInvitation, ReviewerScore, ScoringSettings, StageScore
 from gradadmit.testing.factories import (
     ApplicationFactory,
     DepartmentStaffFactory,
@@ -362,3 +363,103 @@ def test_office_records_committee_order_on_the_run_page(client):
     new_run = program.ranking_runs.get(number=2)
     assert response.url == reverse("scoring:run_detail", args=[new_run.pk])
     assert new_run.outcome_of(apps[1].pk)["status"] == "admitted"
+
+
+# --- scoring settings page ---------------------------------------------------------------------------
+
+SETTINGS_FORM = {
+    "aggregation": "mean",
+    "disagreement_threshold": "20",
+    "pass_minimum": "",
+    "pass_top_n": "",
+    "show_rank": "on",
+    "appeal_days": "10",
+}
+
+
+def staff_of(program):
+    staff = DepartmentStaffFactory()
+    assign(staff, program)
+    return staff
+
+
+def test_settings_page_is_404_for_staff_of_another_programme(client):
+    program = ProgramFactory()
+    client.force_login(staff_of(ProgramFactory()))
+    url = reverse("scoring:settings", args=[program.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {**SETTINGS_FORM, "show_rank": ""}).status_code == 404
+    assert not ScoringSettings.objects.exists()
+
+
+def test_applicant_cannot_open_the_settings_page(client):
+    application = ApplicationFactory()
+    client.force_login(application.applicant)
+    assert client.get(reverse("scoring:settings", args=[application.program.pk])).status_code == 403
+
+
+def test_score_table_links_to_the_settings(client):
+    program = ProgramFactory()
+    client.force_login(staff_of(program))
+    page = client.get(reverse("scoring:scores", args=[program.pk])).content.decode()
+    assert reverse("scoring:settings", args=[program.pk]) in page
+
+
+def test_assigned_department_staff_saves_settings(client):
+    program = ProgramFactory()
+    staff = staff_of(program)
+    client.force_login(staff)
+    url = reverse("scoring:settings", args=[program.pk])
+    response = client.post(url, {**SETTINGS_FORM, "aggregation": "median", "pass_top_n": "8"})
+    assert response.status_code == 302 and response.url == url
+    settings = ScoringSettings.objects.get(program=program)
+    assert (settings.aggregation, settings.pass_top_n, settings.show_rank, settings.admit_all_tied) == (
+        "median", 8, True, False
+    )  # fmt: skip
+    assert AuditEntry.objects.get(action="scoring.settings").actor == staff
+
+
+def test_settings_with_both_pass_rules_shows_the_error_and_keeps_the_input(client, english):
+    program = ProgramFactory()
+    client.force_login(staff_of(program))
+    response = client.post(
+        reverse("scoring:settings", args=[program.pk]), {**SETTINGS_FORM, "pass_minimum": "60", "pass_top_n": "8"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "not both" in page and 'role="alert"' in page
+    assert 'value="60"' in page and 'value="8"' in page
+    assert not ScoringSettings.objects.exists()
+
+
+def test_settings_threshold_out_of_range_is_an_error_at_the_field(client, english):
+    program = ProgramFactory()
+    client.force_login(staff_of(program))
+    response = client.post(
+        reverse("scoring:settings", args=[program.pk]), {**SETTINGS_FORM, "disagreement_threshold": "150"}
+    )
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["disagreement_threshold"]
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not ScoringSettings.objects.exists()
+
+
+def test_settings_page_after_stage_submission_locks_the_stage_score_method(client, english):
+    program = ProgramFactory()
+    office = OfficeFactory()
+    services.submit_stage(actor=office, stage=stage(program))
+    client.force_login(staff_of(program))
+    url = reverse("scoring:settings", args=[program.pk])
+    page = client.get(url)
+    assert page.context["form"].fields["aggregation"].disabled
+    assert "A stage is submitted" in page.content.decode()
+    client.post(url, {**SETTINGS_FORM, "aggregation": "median", "show_rank": ""})  # a forged value is not taken
+    settings = ScoringSettings.objects.get(program=program)
+    assert (settings.aggregation, settings.show_rank) == ("mean", False)
+
+
+def test_settings_page_in_few_queries(client, django_assert_max_num_queries):
+    program = ProgramFactory()
+    client.force_login(staff_of(program))
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("scoring:settings", args=[program.pk])).status_code == 200

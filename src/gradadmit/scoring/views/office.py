@@ -1,4 +1,4 @@
-"""Staff: the score table, stage submission, interview invitations, ranking runs, preview and publication."""
+"""Staff: scoring settings, the score table, stage submission, invitations, ranking runs, publication."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +11,7 @@ from gradadmit.cycles.selectors import program_for_staff
 from gradadmit.office.permissions import staff_required
 from gradadmit.scoring import selectors, services
 from gradadmit.scoring.explanations import explain, status_label
+from gradadmit.scoring.forms import ScoringSettingsForm
 
 
 @staff_required()
@@ -224,3 +225,29 @@ def committee_order(request, pk):
         return redirect("scoring:run_detail", pk=run.pk)
     messages.success(request, _("The committee's decision was recorded and the programme ranked again."))
     return redirect("scoring:run_detail", pk=new_run.pk)
+
+
+@staff_required()
+def scoring_settings(request, pk):
+    program = program_for_staff(request.user, pk)
+    locked = services.locked_settings(program)
+    form = ScoringSettingsForm(
+        request.POST if request.method == "POST" else None, instance=services.settings_for(program), locked=locked
+    )
+    if form.is_valid():
+        try:
+            services.update_scoring_settings(
+                actor=request.user, program=program, **{name: form.cleaned_data[name] for name in form.Meta.fields}
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The scoring settings were saved."))
+            return redirect("scoring:settings", pk=program.pk)
+    reasons = sorted(set(locked.values()))
+    return render(
+        request,
+        "scoring/office_settings.html",
+        {"program": program, "form": form, "locked_reasons": reasons},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,43 @@
+"""Forms of the scoring pages: the programme's scoring settings."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gradadmit.scoring.models import APPEAL_DAYS_MAX, ScoringSettings
+
+
+class ScoringSettingsForm(forms.ModelForm):
+    """Ranges and the one-pass-rule constraint come from the model; `locked` fields are shown but not taken."""
+
+    class Meta:
+        model = ScoringSettings
+        fields = [
+            "aggregation",
+            "disagreement_threshold",
+            "pass_minimum",
+            "pass_top_n",
+            "admit_all_tied",
+            "show_rank",
+            "appeal_days",
+        ]
+        labels = {
+            "aggregation": _("Stage score from several reviewers"),
+            "pass_minimum": _("Stage 1 passes from this score"),
+            "pass_top_n": _("Or: stage 1 passes for the top N"),
+        }
+        help_texts = {
+            "disagreement_threshold": _("Points, from 0 to 100. Flagged applications are shown on the score table."),
+            "pass_minimum": _("Fill in a minimum score or the top N, not both. Leave both empty without an interview."),
+            "pass_top_n": _("Everyone tied with the N-th applicant passes too."),
+            "appeal_days": _("Used when the cycle's calendar has no appeal period (at most 30 days)."),
+        }
+
+    def __init__(self, *args, locked=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in locked:
+            self.fields[name].disabled = True
+        # The browser's hints; the model's validators decide.
+        self.fields["disagreement_threshold"].widget.attrs.update(inputmode="decimal", min=0, max=100)
+        self.fields["pass_minimum"].widget.attrs.update(inputmode="decimal", min=0, max=100)
+        self.fields["pass_top_n"].widget.attrs.update(min=1)
+        self.fields["appeal_days"].widget.attrs.update(min=1, max=APPEAL_DAYS_MAX)
