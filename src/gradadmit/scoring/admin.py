@@ -1,4 +1,4 @@
-"""Admin for what has no page yet: scoring settings per programme and reviewer assignments."""
+"""Admin for scoring settings and reviewer assignments (departments use their pages) and ranking runs (read only)."""
 
 from django.contrib import admin
 

@@ -1,9 +1,10 @@
-"""Forms of the scoring pages: the programme's scoring settings."""
+"""Forms of the scoring pages: the programme's scoring settings and reviewer assignments."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gradadmit.scoring.models import APPEAL_DAYS_MAX, ScoringSettings
+from gradadmit.scoring.selectors import applications_for_assignment, eligible_reviewers
 
 
 class ScoringSettingsForm(forms.ModelForm):
@@ -41,3 +42,44 @@ class ScoringSettingsForm(forms.ModelForm):
         self.fields["pass_minimum"].widget.attrs.update(inputmode="decimal", min=0, max=100)
         self.fields["pass_top_n"].widget.attrs.update(min=1)
         self.fields["appeal_days"].widget.attrs.update(min=1, max=APPEAL_DAYS_MAX)
+
+
+class ReviewerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} <{obj.email}>" if name else obj.email
+
+
+class ApplicationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        profile = getattr(obj.applicant, "profile", None)
+        return f"#{obj.pk} {profile.name_zh}" if profile else f"#{obj.pk}"
+
+
+class ReviewerAssignmentForm(forms.Form):
+    reviewer = ReviewerChoiceField(
+        label=_("Reviewer"),
+        queryset=eligible_reviewers(),
+        empty_label=_("Choose a staff account"),
+        error_messages={"invalid_choice": _("Choose a reviewer from the list: only staff accounts can review.")},
+    )
+    application = ApplicationChoiceField(
+        label=_("Applications"),
+        queryset=None,
+        required=False,
+        empty_label=_("Every application of the programme"),
+        error_messages={"invalid_choice": _("Choose an application of this programme from the list.")},
+    )
+    conflict_declared = forms.BooleanField(
+        label=_("Conflict of interest declared for this application"), required=False
+    )
+    conflict_note = forms.CharField(
+        label=_("Conflict of interest"),
+        max_length=300,
+        required=False,
+        help_text=_("With a conflict: what it is (for example, the applicant's former supervisor)."),
+    )
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = applications_for_assignment(program)

@@ -1,6 +1,9 @@
 """Reads of scores and results, scoped: reviewers see what they are assigned, staff their programmes."""
 
-from django.db.models import Q
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -16,6 +19,47 @@ def programs_for_reviewer(user):
 
 def program_for_reviewer(user, pk) -> Program:
     return get_object_or_404(programs_for_reviewer(user), pk=pk)
+
+
+def eligible_reviewers():
+    """Who may review: active staff accounts (the admissions office and department staff), never applicants."""
+    User = get_user_model()
+    staff = Q(staff_role__in=[User.StaffRole.OFFICE, User.StaffRole.DEPARTMENT]) | Q(is_superuser=True)
+    return User.objects.filter(staff, is_active=True).order_by("email")
+
+
+def assignments_of_program(program) -> list[ReviewerAssignment]:
+    """The programme's reviewer assignments, each with `scores`: what the reviewer submitted in its scope.
+
+    Two queries, however many assignments and scores.
+    """
+    assignments = list(
+        ReviewerAssignment.objects.filter(program=program)
+        .select_related("reviewer", "application__applicant__profile")
+        .order_by("reviewer__email", "application_id")
+    )
+    submitted = defaultdict(dict)  # reviewer id → {application id: scores}
+    for row in (
+        ReviewerScore.objects.filter(application__program=program)
+        .values("reviewer_id", "application_id")
+        .annotate(n=Count("id"))
+    ):
+        submitted[row["reviewer_id"]][row["application_id"]] = row["n"]
+    for assignment in assignments:
+        mine = submitted.get(assignment.reviewer_id, {})
+        assignment.scores = (
+            sum(mine.values()) if assignment.application_id is None else mine.get(assignment.application_id, 0)
+        )
+    return assignments
+
+
+def assignment_of_program(program, pk) -> ReviewerAssignment:
+    return get_object_or_404(ReviewerAssignment.objects.filter(program=program).select_related("reviewer"), pk=pk)
+
+
+def applications_for_assignment(program):
+    """The active applications staff can assign a reviewer to (or declare a conflict for)."""
+    return Application.objects.active().filter(program=program).select_related("applicant__profile").order_by("id")
 
 
 def applications_for_reviewer(user, program):

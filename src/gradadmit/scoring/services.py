@@ -1,4 +1,4 @@
-"""Settings, scores, stage locks, invitations, ranking runs, publication, regrade requests and appeals."""
+"""Settings and reviewers, scores, stage locks, invitations, ranking runs, publication, regrade requests and appeals."""
 
 import statistics
 from collections import defaultdict
@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from gradadmit.scoring.models import (
     RankingRun,
     RegradeItem,
     RegradeRequest,
+    ReviewerAssignment,
     ReviewerScore,
     ScoringSettings,
     StageScore,
@@ -43,6 +44,7 @@ SETTINGS_FIELDS = [
     "appeal_days",
 ]
 SCORE_RULE_FIELDS = ("aggregation", "disagreement_threshold")  # they decide the stage scores from reviewers
+ASSIGNMENT_FIELDS = ["reviewer", "application", "conflict_declared", "conflict_note"]
 
 
 def settings_for(program) -> ScoringSettings:
@@ -164,6 +166,92 @@ def _recompute_reviewer_stage_scores(*, program, settings, actor) -> int:
                      after=snapshot(stage_score, SCORE_FIELDS), reason="scoring settings changed")  # fmt: skip
         changed += 1
     return changed
+
+
+def assign_reviewer(
+    *, actor, program: Program, reviewer, application: Application | None = None, conflict_declared: bool = False,
+    conflict_note: str = "",
+) -> ReviewerAssignment:  # fmt: skip
+    """Let a staff account review the programme's applications (or one of them), or record a declared conflict.
+
+    A conflict of interest is declared for one application, with a note, before the reviewer scores it;
+    the application is then hidden from them. Refused: a user who may not review (see
+    selectors.eligible_reviewers), an application of another programme, an assignment the reviewer already
+    has or one their whole-programme assignment already covers. Side effect: audit entry.
+    """
+    from gradadmit.scoring.selectors import eligible_reviewers
+
+    who = {"user": reviewer.email}
+    if not eligible_reviewers().filter(pk=reviewer.pk).exists():
+        raise DomainError(
+            _("%(user)s cannot review: only active staff accounts can. Ask the admissions office to give the account "
+              "a staff role.") % who
+        )  # fmt: skip
+    if application is not None and application.program_id != program.pk:
+        raise DomainError(_("This application belongs to another programme."))
+    note = conflict_note.strip()
+    if conflict_declared and application is None:
+        raise DomainError(_("A conflict of interest is declared for one application: choose the application."))
+    if conflict_declared and not note:
+        raise DomainError(_("Describe the conflict of interest (for example: the applicant's former supervisor)."))
+    if note and not conflict_declared:
+        raise DomainError(_("A note is only for a conflict of interest: tick the conflict or leave the note empty."))
+    application_id = application.pk if application is not None else None
+    with transaction.atomic():
+        Program.objects.select_for_update().get(pk=program.pk)  # adds for one programme one at a time
+        existing = list(ReviewerAssignment.objects.filter(program=program, reviewer=reviewer))
+        if any(a.application_id == application_id for a in existing):
+            if application_id is None:
+                raise DomainError(_("%(user)s is already assigned to this programme.") % who)
+            raise DomainError(
+                _("%(user)s already has an assignment for application #%(id)s; remove it first to change it.")
+                % {**who, "id": application_id}
+            )
+        if not conflict_declared and application_id and any(a.application_id is None for a in existing):
+            raise DomainError(_("%(user)s already reviews every application of this programme.") % who)
+        if (
+            conflict_declared
+            and ReviewerScore.objects.filter(reviewer=reviewer, application_id=application_id).exists()
+        ):
+            raise DomainError(
+                _("%(user)s has already scored application #%(id)s. A conflict is declared before scoring; ask the "
+                  "admissions office how to handle the submitted score.") % {**who, "id": application_id}
+            )  # fmt: skip
+        try:
+            with transaction.atomic():
+                assignment = ReviewerAssignment.objects.create(
+                    program=program,
+                    reviewer=reviewer,
+                    application=application,
+                    conflict_declared=conflict_declared,
+                    conflict_note=note,
+                )
+        except IntegrityError:
+            raise DomainError(_("%(user)s is already assigned to this programme.") % who) from None
+        record_audit(actor=actor, action="scoring.reviewer_assign", target=assignment,
+                     after=snapshot(assignment, ASSIGNMENT_FIELDS))  # fmt: skip
+    return assignment
+
+
+def remove_reviewer_assignment(*, actor, assignment: ReviewerAssignment) -> int:
+    """End an assignment: the reviewer no longer sees or scores what it covered. Returns the scores kept.
+
+    Scores the reviewer already submitted are kept and still count: the stage scores and any ranking were
+    computed from them, and a submitted score changes only through the office (reopen the stage, enter the
+    score), never as a side effect of staffing. Side effect: audit entry with the assignment and the kept scores.
+    """
+    with transaction.atomic():
+        locked = ReviewerAssignment.objects.select_for_update().filter(pk=assignment.pk).first()
+        if locked is None:
+            raise DomainError(_("This assignment was already removed."))
+        scores = ReviewerScore.objects.filter(reviewer_id=locked.reviewer_id, application__program_id=locked.program_id)
+        if locked.application_id is not None:
+            scores = scores.filter(application_id=locked.application_id)
+        kept = scores.count()
+        record_audit(actor=actor, action="scoring.reviewer_unassign", target=locked,
+                     before=snapshot(locked, ASSIGNMENT_FIELDS), after={"kept_scores": kept})  # fmt: skip
+        locked.delete()
+    return kept
 
 
 def parse_score(value) -> Decimal:

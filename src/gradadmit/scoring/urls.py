@@ -6,6 +6,12 @@ app_name = "scoring"
 urlpatterns = [
     path("office/programs/<int:pk>/scores/", office.scores, name="scores"),
     path("office/programs/<int:pk>/scoring/settings/", office.scoring_settings, name="settings"),
+    path("office/programs/<int:pk>/scoring/reviewers/", office.reviewers, name="reviewers"),
+    path(
+        "office/programs/<int:pk>/scoring/reviewers/<int:assignment_id>/remove/",
+        office.remove_reviewer,
+        name="remove_reviewer",
+    ),
     path("office/programs/<int:pk>/scores/stages/<int:stage_id>/submit/", office.submit_stage, name="submit_stage"),
     path("office/programs/<int:pk>/scores/stages/<int:stage_id>/reopen/", office.reopen_stage, name="reopen_stage"),
     path("office/programs/<int:pk>/scores/invitations/", office.invitations, name="invitations"),

@@ -495,3 +495,131 @@ def test_new_aggregation_recomputes_reviewer_stage_scores_and_keeps_staff_scores
     assert StageScore.objects.get(application=entered, stage=s1).score == D("70.00")
     entry = AuditEntry.objects.get(action="scoring.stage_score_recomputed")
     assert (entry.before["score"], entry.after["score"]) == ("78.33", "85.00")
+
+
+# --- reviewer assignments ----------------------------------------------------------------------------
+
+
+def test_assigning_a_reviewer_is_audited_and_opens_the_programme_to_them():
+    from gradadmit.scoring import selectors
+
+    program = ProgramFactory()
+    application = ApplicationFactory(program=program)
+    reviewer, staff = DepartmentStaffFactory(), DepartmentStaffFactory()
+    assignment = services.assign_reviewer(actor=staff, program=program, reviewer=reviewer)
+    assert list(selectors.applications_for_reviewer(reviewer, program)) == [application]
+    entry = AuditEntry.objects.get(action="scoring.reviewer_assign")
+    assert (entry.actor, entry.target_id, entry.after["reviewer"]) == (staff, str(assignment.pk), reviewer.pk)
+
+
+def test_office_staff_may_review_too():
+    program = ProgramFactory()
+    services.assign_reviewer(actor=OfficeFactory(), program=program, reviewer=OfficeFactory())
+    assert program.reviewer_assignments.count() == 1
+
+
+def test_duplicate_assignment_refused():
+    program = ProgramFactory()
+    application = ApplicationFactory(program=program)
+    reviewer, other = DepartmentStaffFactory(), DepartmentStaffFactory()
+    services.assign_reviewer(actor=OfficeFactory(), program=program, reviewer=reviewer)
+    with pytest.raises(DomainError, match="already assigned to this programme"):
+        services.assign_reviewer(actor=OfficeFactory(), program=program, reviewer=reviewer)
+    services.assign_reviewer(actor=OfficeFactory(), program=program, reviewer=other, application=application)
+    with pytest.raises(DomainError, match="already has an assignment"):
+        services.assign_reviewer(actor=OfficeFactory(), program=program, reviewer=other, application=application)
+    assert program.reviewer_assignments.count() == 2
+
+
+def test_one_application_for_a_reviewer_of_the_whole_programme_refused():
+    program = ProgramFactory()
+    application = ApplicationFactory(program=program)
+    reviewer = DepartmentStaffFactory()
+    services.assign_reviewer(actor=OfficeFactory(), program=program, reviewer=reviewer)
+    with pytest.raises(DomainError, match="already reviews every application"):
+        services.assign_reviewer(actor=OfficeFactory(), program=program, reviewer=reviewer, application=application)
+
+
+@pytest.mark.parametrize("who", ["applicant", "inactive staff"])
+def test_user_who_may_not_review_refused(who):
+    program = ProgramFactory()
+    user = (
+        ApplicationFactory(program=program).applicant if who == "applicant" else DepartmentStaffFactory(is_active=False)
+    )
+    with pytest.raises(DomainError, match="only active staff accounts"):
+        services.assign_reviewer(actor=OfficeFactory(), program=program, reviewer=user)
+    assert not program.reviewer_assignments.exists()
+
+
+def test_application_of_another_programme_refused():
+    program = ProgramFactory()
+    with pytest.raises(DomainError, match="another programme"):
+        services.assign_reviewer(
+            actor=OfficeFactory(), program=program, reviewer=DepartmentStaffFactory(), application=ApplicationFactory()
+        )
+
+
+def test_conflict_needs_the_application_and_a_note():
+    program = ProgramFactory()
+    application = ApplicationFactory(program=program)
+    reviewer = DepartmentStaffFactory()
+    with pytest.raises(DomainError, match="choose the application"):
+        services.assign_reviewer(
+            actor=OfficeFactory(), program=program, reviewer=reviewer, conflict_declared=True, conflict_note="x"
+        )
+    with pytest.raises(DomainError, match="Describe the conflict"):
+        services.assign_reviewer(
+            actor=OfficeFactory(), program=program, reviewer=reviewer, application=application, conflict_declared=True
+        )
+
+
+def test_declared_conflict_hides_the_application_from_a_whole_programme_reviewer():
+    from gradadmit.scoring import selectors
+
+    program = ProgramFactory()
+    mine, theirs = ApplicationFactory(program=program), ApplicationFactory(program=program)
+    reviewer = DepartmentStaffFactory()
+    services.assign_reviewer(actor=OfficeFactory(), program=program, reviewer=reviewer)
+    services.assign_reviewer(actor=OfficeFactory(), program=program, reviewer=reviewer, application=theirs,
+                             conflict_declared=True, conflict_note="Former supervisor")  # fmt: skip
+    assert list(selectors.applications_for_reviewer(reviewer, program)) == [mine]
+
+
+def test_conflict_after_scoring_refused():
+    program = ProgramFactory()
+    application = ApplicationFactory(program=program)
+    reviewer = DepartmentStaffFactory()
+    services.assign_reviewer(actor=OfficeFactory(), program=program, reviewer=reviewer)
+    services.submit_reviewer_score(reviewer=reviewer, application=application, stage=stages(program)[0], score=70)
+    with pytest.raises(DomainError, match="already scored"):
+        services.assign_reviewer(actor=OfficeFactory(), program=program, reviewer=reviewer, application=application,
+                                 conflict_declared=True, conflict_note="Relative")  # fmt: skip
+
+
+def test_removing_an_assignment_keeps_the_submitted_scores_and_ends_access():
+    from gradadmit.scoring import selectors
+
+    program = ProgramFactory()
+    application = ApplicationFactory(program=program)
+    s1 = stages(program)[0]
+    reviewer, other = DepartmentStaffFactory(), DepartmentStaffFactory()
+    assignment = services.assign_reviewer(actor=OfficeFactory(), program=program, reviewer=reviewer)
+    services.submit_reviewer_score(reviewer=reviewer, application=application, stage=s1, score=60)
+    services.submit_reviewer_score(reviewer=other, application=application, stage=s1, score=80)
+
+    assert services.remove_reviewer_assignment(actor=OfficeFactory(), assignment=assignment) == 1
+
+    assert not program.reviewer_assignments.exists()
+    assert ReviewerScore.objects.filter(reviewer=reviewer).count() == 1
+    assert StageScore.objects.get(application=application, stage=s1).score == D("70.00")
+    assert not selectors.applications_for_reviewer(reviewer, program).exists()
+    entry = AuditEntry.objects.get(action="scoring.reviewer_unassign")
+    assert (entry.before["reviewer"], entry.after["kept_scores"]) == (reviewer.pk, 1)
+
+
+def test_removing_an_assignment_twice_refused():
+    assignment = services.assign_reviewer(actor=OfficeFactory(), program=ProgramFactory(),
+                                          reviewer=DepartmentStaffFactory())  # fmt: skip
+    services.remove_reviewer_assignment(actor=OfficeFactory(), assignment=assignment)
+    with pytest.raises(DomainError, match="already removed"):
+        services.remove_reviewer_assignment(actor=OfficeFactory(), assignment=assignment)

@@ -463,3 +463,113 @@ def test_settings_page_in_few_queries(client, django_assert_max_num_queries):
     client.force_login(staff_of(program))
     with django_assert_max_num_queries(12):
         assert client.get(reverse("scoring:settings", args=[program.pk])).status_code == 200
+
+
+# --- reviewer assignments page ----------------------------------------------------------------------
+
+
+def test_reviewer_pages_are_404_for_staff_of_another_programme(client):
+    assignment = ReviewerAssignmentFactory()
+    program = assignment.program
+    client.force_login(staff_of(ProgramFactory()))
+    assert client.get(reverse("scoring:reviewers", args=[program.pk])).status_code == 404
+    assert client.post(reverse("scoring:reviewers", args=[program.pk]),
+                       {"reviewer": DepartmentStaffFactory().pk}).status_code == 404  # fmt: skip
+    assert client.post(reverse("scoring:remove_reviewer", args=[program.pk, assignment.pk])).status_code == 404
+    assert list(program.reviewer_assignments.all()) == [assignment]
+
+
+def test_applicant_cannot_open_the_reviewers_page(client):
+    application = ApplicationFactory()
+    client.force_login(application.applicant)
+    assert client.get(reverse("scoring:reviewers", args=[application.program.pk])).status_code == 403
+
+
+def test_score_table_links_to_the_reviewers(client):
+    program = ProgramFactory()
+    client.force_login(staff_of(program))
+    page = client.get(reverse("scoring:scores", args=[program.pk])).content.decode()
+    assert reverse("scoring:reviewers", args=[program.pk]) in page
+
+
+def test_staff_assigns_a_reviewer_on_the_page(client):
+    program = ProgramFactory()
+    application = ApplicationFactory(program=program)
+    reviewer = DepartmentStaffFactory()
+    client.force_login(staff_of(program))
+    url = reverse("scoring:reviewers", args=[program.pk])
+    response = client.post(url, {"reviewer": reviewer.pk, "application": application.pk})
+    assert response.status_code == 302
+    assignment = program.reviewer_assignments.get()
+    assert (assignment.reviewer, assignment.application) == (reviewer, application)
+    assert reviewer.email in client.get(url).content.decode()
+
+
+def test_duplicate_assignment_on_the_page_shows_the_error(client, english):
+    assignment = ReviewerAssignmentFactory()
+    client.force_login(staff_of(assignment.program))
+    response = client.post(
+        reverse("scoring:reviewers", args=[assignment.program.pk]), {"reviewer": assignment.reviewer.pk}
+    )
+    assert response.status_code == 400
+    assert "already assigned to this programme" in response.content.decode()
+    assert assignment.program.reviewer_assignments.count() == 1
+
+
+def test_applicant_cannot_be_chosen_as_reviewer(client, english):
+    program = ProgramFactory()
+    applicant = ApplicationFactory(program=program).applicant
+    client.force_login(staff_of(program))
+    url = reverse("scoring:reviewers", args=[program.pk])
+    assert applicant.email not in client.get(url).content.decode()
+    response = client.post(url, {"reviewer": applicant.pk})
+    assert response.status_code == 400
+    assert "only staff accounts can review" in response.content.decode()
+    assert not program.reviewer_assignments.exists()
+
+
+def test_application_of_another_programme_cannot_be_chosen(client):
+    program = ProgramFactory()
+    client.force_login(staff_of(program))
+    response = client.post(
+        reverse("scoring:reviewers", args=[program.pk]),
+        {"reviewer": DepartmentStaffFactory().pk, "application": ApplicationFactory().pk},
+    )
+    assert response.status_code == 400
+    assert not program.reviewer_assignments.exists()
+
+
+def test_removing_an_assignment_on_the_page_keeps_scores_and_says_so(client, english):
+    assignment = ReviewerAssignmentFactory()
+    application = ApplicationFactory(program=assignment.program)
+    services.submit_reviewer_score(reviewer=assignment.reviewer, application=application, stage=stage(application.program), score=70)  # fmt: skip
+    client.force_login(staff_of(assignment.program))
+    response = client.post(reverse("scoring:remove_reviewer", args=[assignment.program.pk, assignment.pk]), follow=True)
+    assert "submitted is kept and still counts" in response.content.decode()
+    assert not assignment.program.reviewer_assignments.exists()
+    assert ReviewerScore.objects.filter(reviewer=assignment.reviewer).count() == 1
+
+
+def test_assignment_of_another_programme_cannot_be_removed_through_mine(client):
+    mine, theirs = ProgramFactory(), ReviewerAssignmentFactory()
+    client.force_login(staff_of(mine))
+    response = client.post(reverse("scoring:remove_reviewer", args=[mine.pk, theirs.pk]))
+    assert response.status_code == 404
+    assert theirs.program.reviewer_assignments.count() == 1
+
+
+def test_reviewers_page_query_count_does_not_grow(client):
+    office = OfficeFactory()
+    client.force_login(office)
+    small, big = ProgramFactory(), ProgramFactory()
+    ReviewerAssignmentFactory(program=small)
+    for _ in range(8):
+        application = ApplicationFactory(program=big)
+        assignment = ReviewerAssignmentFactory(program=big, application=application)
+        services.submit_reviewer_score(reviewer=assignment.reviewer, application=application, stage=stage(big), score=70)  # fmt: skip
+    ReviewerAssignmentFactory(program=big)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("scoring:reviewers", args=[small.pk]))
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("scoring:reviewers", args=[big.pk]))
+    assert len(many) == len(few)

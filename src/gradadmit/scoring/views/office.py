@@ -1,8 +1,9 @@
-"""Staff: scoring settings, the score table, stage submission, invitations, ranking runs, publication."""
+"""Staff: settings and reviewers, the score table, stage submission, invitations, ranking runs, publication."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from gradadmit.applications.models import Application
@@ -11,7 +12,7 @@ from gradadmit.cycles.selectors import program_for_staff
 from gradadmit.office.permissions import staff_required
 from gradadmit.scoring import selectors, services
 from gradadmit.scoring.explanations import explain, status_label
-from gradadmit.scoring.forms import ScoringSettingsForm
+from gradadmit.scoring.forms import ReviewerAssignmentForm, ScoringSettingsForm
 
 
 @staff_required()
@@ -251,3 +252,55 @@ def scoring_settings(request, pk):
         {"program": program, "form": form, "locked_reasons": reasons},
         status=400 if form.errors else 200,
     )
+
+
+@staff_required()
+def reviewers(request, pk):
+    program = program_for_staff(request.user, pk)
+    form = ReviewerAssignmentForm(request.POST if request.method == "POST" else None, program=program)
+    if form.is_valid():
+        try:
+            assignment = services.assign_reviewer(actor=request.user, program=program, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            if assignment.conflict_declared:
+                message = _("The conflict of interest of %(user)s was recorded; the application is hidden from them.")
+            else:
+                message = _("%(user)s was assigned as a reviewer.")
+            messages.success(request, message % {"user": assignment.reviewer.email})
+            return redirect("scoring:reviewers", pk=program.pk)
+    return render(
+        request,
+        "scoring/office_reviewers.html",
+        {"program": program, "form": form, "assignments": selectors.assignments_of_program(program)},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required()
+@require_POST
+def remove_reviewer(request, pk, assignment_id):
+    program = program_for_staff(request.user, pk)
+    assignment = selectors.assignment_of_program(program, assignment_id)
+    try:
+        kept = services.remove_reviewer_assignment(actor=request.user, assignment=assignment)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        who = {"user": assignment.reviewer.email, "count": kept}
+        if kept:
+            messages.success(
+                request,
+                ngettext(
+                    "The assignment of %(user)s was removed. The %(count)d score they submitted is kept and still "
+                    "counts.",
+                    "The assignment of %(user)s was removed. The %(count)d scores they submitted are kept and still "
+                    "count.",
+                    kept,
+                )
+                % who,
+            )
+        else:
+            messages.success(request, _("The assignment of %(user)s was removed.") % who)
+    return redirect("scoring:reviewers", pk=program.pk)
