@@ -1,4 +1,4 @@
-"""Forms of the scoring pages: the programme's scoring settings and reviewer assignments."""
+"""Forms of the scoring pages: the programme's scoring settings, reviewer assignments, the applicant's appeal."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -83,3 +83,13 @@ class ReviewerAssignmentForm(forms.Form):
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["application"].queryset = applications_for_assignment(program)
+
+
+class AppealForm(forms.Form):
+    facts = forms.CharField(label=_("Facts and reasons"), widget=forms.Textarea(attrs={"rows": 6}))
+    remedy = forms.CharField(label=_("What you ask for"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    attachment = forms.FileField(
+        label=_("Attachment (PDF, at most 10 MB, optional)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )

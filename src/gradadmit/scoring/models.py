@@ -1,5 +1,6 @@
 """Scores per stage, reviewers, interview invitations, ranking runs, regrade requests and appeals."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -272,7 +273,8 @@ class RegradeItem(models.Model):
 
 
 def appeal_path(instance, filename):
-    return f"appeals/{instance.application_id}/{filename}"
+    # Generated, never the applicant's file name: only checked PDFs are stored.
+    return f"appeals/{instance.application_id}/{uuid.uuid4().hex}.pdf"
 
 
 class Appeal(models.Model):

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from gradadmit.applications.models import Application
 from gradadmit.core.scoping import staff_program_q
 from gradadmit.cycles.models import Program, SelectionStage
-from gradadmit.scoring.models import RankingRun, ReviewerAssignment, ReviewerScore, StageScore
+from gradadmit.scoring.models import Appeal, RankingRun, ReviewerAssignment, ReviewerScore, StageScore
 
 
 def programs_for_reviewer(user):
@@ -143,9 +143,17 @@ def regrades_for_staff(user, program):
 
 
 def appeals_for_staff(user, program=None):
-    from gradadmit.scoring.models import Appeal
-
     appeals = Appeal.objects.filter(staff_program_q(user, "application__program")).select_related(
         "application__applicant__profile"
     )
     return appeals if program is None else appeals.filter(application__program=program)
+
+
+def appeal_attachment_of_applicant(user, pk) -> Appeal:
+    """An appeal's attachment, for the applicant who filed it; anyone else (or no attachment) is a 404."""
+    return get_object_or_404(Appeal.objects.filter(application__applicant=user).exclude(attachment=""), pk=pk)
+
+
+def appeal_attachment_for_staff(user, pk) -> Appeal:
+    """An appeal's attachment, for staff of the appeal's programme; anyone else (or no attachment) is a 404."""
+    return get_object_or_404(appeals_for_staff(user).exclude(attachment=""), pk=pk)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.text import capfirst
@@ -16,6 +17,7 @@ from gradadmit.core import clock
 from gradadmit.core.audit import record_audit, snapshot
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.core.errors import DomainError
+from gradadmit.core.uploads import MB, check_pdf
 from gradadmit.cycles.models import Program, SelectionStage
 from gradadmit.notifications.services import notify
 from gradadmit.scoring import ranking
@@ -45,6 +47,7 @@ SETTINGS_FIELDS = [
 ]
 SCORE_RULE_FIELDS = ("aggregation", "disagreement_threshold")  # they decide the stage scores from reviewers
 ASSIGNMENT_FIELDS = ["reviewer", "application", "conflict_declared", "conflict_note"]
+APPEAL_ATTACHMENT_MAX_BYTES = 10 * MB
 
 
 def settings_for(program) -> ScoringSettings:
@@ -704,7 +707,12 @@ def appeal_deadline(application: Application):
 
 
 def submit_appeal(*, applicant, application: Application, facts: str, remedy: str = "", attachment=None) -> Appeal:
-    """An appeal in writing within the days after the results; the office answers within 20 days (附錄五 第六條)."""
+    """An appeal in writing within the days after the results; the office answers within 20 days (附錄五 第六條).
+
+    The attachment is checked as documents are (a real, intact, unencrypted PDF of at most 10 MB, active
+    content removed) and stored under a generated name; a refused file refuses the appeal (UploadRejected)
+    and stores nothing. Side effect: audit entry.
+    """
     if application.applicant_id != applicant.id:
         raise DomainError(_("This application cannot appeal."))
     if not facts.strip():
@@ -715,18 +723,27 @@ def submit_appeal(*, applicant, application: Application, facts: str, remedy: st
     now = clock.now()
     if deadline is None or now > deadline:
         raise DomainError(_("The time to appeal has passed. Contact the admissions office if you need help."))
-    with transaction.atomic():
-        appeal = Appeal(
-            application=application,
-            facts=facts.strip(),
-            remedy=remedy.strip(),
-            submitted_at=now,
-            answer_due_at=now + timedelta(days=20),
-        )
-        if attachment is not None:
-            appeal.attachment.save(attachment.name, attachment, save=False)
-        appeal.save()
-        record_audit(actor=applicant, action="scoring.appeal", target=appeal)
+    checked = check_pdf(attachment, max_bytes=APPEAL_ATTACHMENT_MAX_BYTES) if attachment is not None else None
+    appeal = Appeal(
+        application=application,
+        facts=facts.strip(),
+        remedy=remedy.strip(),
+        submitted_at=now,
+        answer_due_at=now + timedelta(days=20),
+    )
+    if checked is not None:  # stored first (slow, outside the transaction); removed again if the database refuses
+        attachment.seek(0)
+        appeal.attachment.save("attachment.pdf", ContentFile(checked.content) if checked.sanitized else attachment,
+                               save=False)  # fmt: skip
+    try:
+        with transaction.atomic():
+            appeal.save()
+            record_audit(actor=applicant, action="scoring.appeal", target=appeal,
+                         after={"attachment": checked.sha256 if checked else None})  # fmt: skip
+    except Exception:
+        if appeal.attachment:
+            appeal.attachment.delete(save=False)
+        raise
     return appeal
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("office/programs/<int:pk>/scores/import/", office.import_scores, name="import_scores"),
     path("office/programs/<int:pk>/regrades/", office.regrades, name="regrades"),
     path("office/appeals/<int:pk>/answer/", office.answer_appeal, name="answer_appeal"),
+    path("office/appeals/<int:pk>/attachment/", office.appeal_attachment, name="staff_appeal_attachment"),
     path("office/programs/<int:pk>/ranking/", office.runs, name="runs"),
     path("office/ranking-runs/<int:pk>/", office.run_detail, name="run_detail"),
     path("office/ranking-runs/<int:pk>/publish/", office.publish, name="publish"),
@@ -30,5 +31,6 @@ urlpatterns = [
         name="review_score",
     ),
     path("me/applications/<int:pk>/result/", applicant.result, name="result"),
+    path("me/appeals/<int:pk>/attachment/", applicant.appeal_attachment, name="appeal_attachment"),
     path("results/programs/<int:pk>/", public.result_list, name="public_results"),
 ]

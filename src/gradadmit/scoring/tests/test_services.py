@@ -623,3 +623,47 @@ def test_removing_an_assignment_twice_refused():
     services.remove_reviewer_assignment(actor=OfficeFactory(), assignment=assignment)
     with pytest.raises(DomainError, match="already removed"):
         services.remove_reviewer_assignment(actor=OfficeFactory(), assignment=assignment)
+
+
+# --- appeal attachments ------------------------------------------------------------------------------
+
+
+def appealable():
+    program = ProgramFactory()
+    (application,) = scored(program, [("general", 90, 90)])
+    published(program)
+    return application
+
+
+def test_appeal_attachment_checked_and_stored_under_a_generated_name():
+    from gradadmit.testing.files import pdf_bytes, upload
+
+    application = appealable()
+    appeal = services.submit_appeal(applicant=application.applicant, application=application, facts="Scores wrong",
+                                    attachment=upload("../../my evidence.pdf", pdf_bytes(javascript=True)))  # fmt: skip
+    assert appeal.attachment.name.startswith(f"appeals/{application.pk}/")
+    assert appeal.attachment.name.endswith(".pdf") and "evidence" not in appeal.attachment.name
+    stored = appeal.attachment.read()
+    assert stored.startswith(b"%PDF-") and b"JavaScript" not in stored  # active content removed
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"MZ\x90\x00 not a pdf", "not a PDF"), ("encrypted", "password"), ("oversize", "limit")],
+    ids=["renamed-exe", "encrypted", "over-10MB"],
+)
+def test_bad_appeal_attachment_refuses_the_appeal_and_stores_nothing(content, message, settings):
+    from pathlib import Path
+
+    from gradadmit.core.uploads import UploadRejected
+    from gradadmit.testing.files import pdf_bytes, pdf_of_size, upload
+
+    content = {"encrypted": pdf_bytes(encrypt=True), "oversize": pdf_of_size(10 * 1024 * 1024 + 10)}.get(
+        content, content
+    )
+    application = appealable()
+    with pytest.raises(UploadRejected, match=message):
+        services.submit_appeal(applicant=application.applicant, application=application, facts="Scores wrong",
+                               attachment=upload("evidence.pdf", content))  # fmt: skip
+    assert not application.appeals.exists()
+    assert not (Path(settings.STORAGES["default"]["OPTIONS"]["location"]) / "appeals").exists()

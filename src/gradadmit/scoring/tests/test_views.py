@@ -573,3 +573,125 @@ def test_reviewers_page_query_count_does_not_grow(client):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("scoring:reviewers", args=[big.pk]))
     assert len(many) == len(few)
+
+
+# --- appeal attachments ------------------------------------------------------------------------------
+
+
+def appeal_with_attachment():
+    from gradadmit.testing.files import pdf_bytes, upload
+
+    program, apps, office = scored_program()
+    publish(program, office)
+    appeal = services.submit_appeal(applicant=apps[0].applicant, application=apps[0], facts="Interview ran short",
+                                    attachment=upload("evidence.pdf", pdf_bytes()))  # fmt: skip
+    return appeal, apps
+
+
+@pytest.mark.parametrize("content", ["not a pdf", "encrypted", "oversize"])
+def test_refused_appeal_attachment_keeps_the_text_and_says_why(client, english, content):
+    from gradadmit.testing.files import pdf_bytes, pdf_of_size, upload
+
+    body = {
+        "not a pdf": b"MZ\x90\x00 not a pdf",
+        "encrypted": pdf_bytes(encrypt=True),
+        "oversize": pdf_of_size(10 * 1024 * 1024 + 10),
+    }[content]
+    program, apps, office = scored_program()
+    publish(program, office)
+    client.force_login(apps[0].applicant)
+    response = client.post(
+        reverse("scoring:result", args=[apps[0].pk]),
+        {"action": "appeal", "facts": "The interview ran 5 minutes short", "remedy": "A new interview",
+         "attachment": upload("evidence.pdf", body)},
+    )  # fmt: skip
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The interview ran 5 minutes short" in page and "A new interview" in page
+    assert response.context["appeal_form"].errors["attachment"]
+    assert 'role="alert"' in page
+    assert not apps[0].appeals.exists()
+
+
+def test_appeal_with_a_pdf_attachment_is_sent(client):
+    from gradadmit.testing.files import pdf_bytes, upload
+
+    program, apps, office = scored_program()
+    publish(program, office)
+    client.force_login(apps[0].applicant)
+    response = client.post(
+        reverse("scoring:result", args=[apps[0].pk]),
+        {"action": "appeal", "facts": "Interview ran short", "attachment": upload("evidence.pdf", pdf_bytes())},
+    )
+    assert response.status_code == 302
+    assert apps[0].appeals.get().attachment
+
+
+def test_appeal_without_csrf_token_refused(client):
+    program, apps, office = scored_program()
+    publish(program, office)
+    from django.test import Client
+
+    checking = Client(enforce_csrf_checks=True)
+    checking.force_login(apps[0].applicant)
+    response = checking.post(reverse("scoring:result", args=[apps[0].pk]), {"action": "appeal", "facts": "x"})
+    assert response.status_code == 403
+    assert not apps[0].appeals.exists()
+
+
+def test_appeal_attachment_served_to_the_applicant_who_filed_it(client):
+    appeal, apps = appeal_with_attachment()
+    client.force_login(apps[0].applicant)
+    url = reverse("scoring:appeal_attachment", args=[appeal.pk])
+    assert url in client.get(reverse("scoring:result", args=[apps[0].pk])).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_appeal_attachment_is_404_for_another_applicant(client):
+    appeal, apps = appeal_with_attachment()
+    client.force_login(apps[1].applicant)
+    assert client.get(reverse("scoring:appeal_attachment", args=[appeal.pk])).status_code == 404
+    assert client.get(reverse("scoring:staff_appeal_attachment", args=[appeal.pk])).status_code == 403
+
+
+def test_appeal_attachment_served_to_staff_of_the_programme_only(client):
+    appeal, apps = appeal_with_attachment()
+    program = apps[0].program
+    client.force_login(staff_of(program))
+    url = reverse("scoring:staff_appeal_attachment", args=[appeal.pk])
+    assert url in client.get(reverse("scoring:regrades", args=[program.pk])).content.decode()
+    assert client.get(url).status_code == 200
+    client.force_login(staff_of(ProgramFactory()))
+    assert client.get(url).status_code == 404
+
+
+def test_appeal_without_attachment_has_no_file_to_serve(client):
+    program, apps, office = scored_program()
+    publish(program, office)
+    appeal = services.submit_appeal(applicant=apps[0].applicant, application=apps[0], facts="x")
+    client.force_login(apps[0].applicant)
+    assert client.get(reverse("scoring:appeal_attachment", args=[appeal.pk])).status_code == 404
+    client.force_login(office)
+    assert client.get(reverse("scoring:staff_appeal_attachment", args=[appeal.pk])).status_code == 404
+
+
+def test_appeals_page_query_count_does_not_grow_with_attachments(client):
+    from gradadmit.testing.files import pdf_bytes, upload
+
+    office = OfficeFactory()
+    client.force_login(office)
+    counts = []
+    for n in (1, 4):
+        program, apps, ranker = scored_program(n=n)
+        publish(program, ranker)
+        for application in apps:
+            services.submit_appeal(applicant=application.applicant, application=application, facts="x",
+                                   attachment=upload("e.pdf", pdf_bytes()))  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("scoring:regrades", args=[program.pk]))
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from gradadmit.applications.models import Application
 from gradadmit.core.errors import DomainError
+from gradadmit.core.files import serve_stored_file
 from gradadmit.cycles.selectors import program_for_staff
 from gradadmit.office.permissions import staff_required
 from gradadmit.scoring import selectors, services
@@ -304,3 +305,14 @@ def remove_reviewer(request, pk, assignment_id):
         else:
             messages.success(request, _("The assignment of %(user)s was removed.") % who)
     return redirect("scoring:reviewers", pk=program.pk)
+
+
+@staff_required()
+def appeal_attachment(request, pk):
+    appeal = selectors.appeal_attachment_for_staff(request.user, pk)
+    return serve_stored_file(
+        appeal.attachment,
+        content_type="application/pdf",
+        filename=f"appeal-{appeal.pk}.pdf",
+        download=request.GET.get("download"),
+    )
