@@ -398,6 +398,13 @@ def test_applicant_cannot_open_the_settings_page(client):
     assert client.get(reverse("scoring:settings", args=[application.program.pk])).status_code == 403
 
 
+def test_office_programme_page_links_to_the_score_table(client):
+    program = ProgramFactory()
+    client.force_login(staff_of(program))
+    page = client.get(reverse("office:program_applications", args=[program.pk])).content.decode()
+    assert reverse("scoring:scores", args=[program.pk]) in page
+
+
 def test_score_table_links_to_the_settings(client):
     program = ProgramFactory()
     client.force_login(staff_of(program))
