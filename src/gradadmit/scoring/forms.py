@@ -64,7 +64,7 @@ class ReviewerAssignmentForm(forms.Form):
         error_messages={"invalid_choice": _("Choose a reviewer from the list: only staff accounts can review.")},
     )
     application = ApplicationChoiceField(
-        label=_("Applications"),
+        label=_("Applications to review"),
         queryset=None,
         required=False,
         empty_label=_("Every application of the programme"),
