@@ -40,8 +40,10 @@ class _PortalUserMixin:
             .annotate(n=Count("pk"))
             .values("n")
         )
-        users = get_user_model()._default_manager.select_related("profile").annotate(
-            unread_messages=Coalesce(Subquery(unread), 0)
+        users = (
+            get_user_model()
+            ._default_manager.select_related("profile")
+            .annotate(unread_messages=Coalesce(Subquery(unread), 0))
         )
         try:
             user = users.get(pk=user_id)
