@@ -161,7 +161,7 @@ class Program(models.Model):
     )
 
     class Meta:
-        ordering = ["cycle", "code"]
+        ordering = ["cycle_id", "code"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "code"], name="program_unique_code_per_cycle"),
             models.CheckConstraint(
@@ -236,7 +236,7 @@ class SelectionStage(models.Model):
     notes_en = models.TextField(_("notes (English)"), blank=True)
 
     class Meta:
-        ordering = ["program", "order"]
+        ordering = ["program_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["program", "order"], name="stage_unique_order"),
             models.CheckConstraint(condition=Q(weight__gte=0) & Q(weight__lte=1), name="stage_weight_0_1"),
@@ -267,7 +267,7 @@ class FormTemplate(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["cycle", "order", "code"]
+        ordering = ["cycle_id", "order", "code"]
         constraints = [models.UniqueConstraint(fields=["cycle", "code"], name="form_unique_code")]
         verbose_name = _("downloadable form")
         verbose_name_plural = _("downloadable forms")
@@ -312,7 +312,7 @@ class DocumentRequirement(models.Model):
     )
 
     class Meta:
-        ordering = ["program", "order", "id"]
+        ordering = ["program_id", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["program", "code"], name="requirement_unique_code")]
         verbose_name = _("document item")
         verbose_name_plural = _("document items")

@@ -42,7 +42,7 @@ class Document(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["application", "requirement__order", "-uploaded_at"]
+        ordering = ["application_id", "requirement__order", "-uploaded_at"]
         constraints = [
             # One current file per item, whatever races: the database decides.
             models.UniqueConstraint(

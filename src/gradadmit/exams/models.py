@@ -58,7 +58,7 @@ class InterviewSlot(models.Model):
     capacity = models.PositiveSmallIntegerField(_("applicants in this slot"), default=10)
 
     class Meta:
-        ordering = ["program", "starts_at", "room", "id"]
+        ordering = ["program_id", "starts_at", "room", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="slot_capacity_positive"),
@@ -83,7 +83,7 @@ class AdmissionTicket(models.Model):
     assigned_at = models.DateTimeField(_("assigned"))
 
     class Meta:
-        ordering = ["program", "sequence"]
+        ordering = ["program_id", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["program", "exam_number"], name="ticket_unique_number"),
             models.UniqueConstraint(fields=["program", "sequence"], name="ticket_unique_sequence"),

@@ -61,7 +61,7 @@ class FeeItem(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["cycle", "order", "id"]
+        ordering = ["cycle_id", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "code"], name="feeitem_unique_code"),
             models.UniqueConstraint(
@@ -95,7 +95,7 @@ class Discount(models.Model):
     graduating_only = models.BooleanField(_("only for those graduating this year (應屆)"), default=False)
 
     class Meta:
-        ordering = ["item", "price"]
+        ordering = ["item_id", "price"]
         verbose_name = _("discount")
         verbose_name_plural = _("discounts")
 
@@ -153,7 +153,7 @@ class Charge(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["application", "item__order", "id"]
+        ordering = ["application_id", "item__order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["application", "item"], name="charge_once_per_item"),
             models.CheckConstraint(condition=Q(waiver_percent__lte=100), name="charge_waiver_percent_le_100"),
@@ -338,7 +338,7 @@ class StatementLine(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["statement", "line_number"]
+        ordering = ["statement_id", "line_number"]
         constraints = [
             models.UniqueConstraint(fields=["statement", "line_number"], name="line_once_per_statement"),
         ]

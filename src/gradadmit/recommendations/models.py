@@ -71,7 +71,7 @@ class RecommendationRequest(models.Model):
     draft_saved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["application", "created_at", "id"]
+        ordering = ["application_id", "created_at", "id"]
         constraints = [
             # Emails are stored lower-cased, so this also refuses the same address in another case.
             models.UniqueConstraint(fields=["application", "email"], name="recommendation_email_once_per_application"),
@@ -122,7 +122,7 @@ class RecommendationNotice(models.Model):
     error = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        ordering = ["request", "created_at", "id"]
+        ordering = ["request_id", "created_at", "id"]
         constraints = [
             # Each automatic reminder goes out at most once per request, whatever runs at once.
             models.UniqueConstraint(

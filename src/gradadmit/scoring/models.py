@@ -211,7 +211,7 @@ class RankingRun(models.Model):
     )
 
     class Meta:
-        ordering = ["program", "-number"]
+        ordering = ["program_id", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["program", "number"], name="ranking_run_number_unique"),
             models.UniqueConstraint(
