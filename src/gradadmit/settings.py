@@ -77,6 +77,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "gradadmit.urls"
+FORM_RENDERER = "gradadmit.core.renderers.PortalFormRenderer"  # Jinja2 for form widgets and field groups
 WSGI_APPLICATION = "gradadmit.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 
