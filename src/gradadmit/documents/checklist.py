@@ -14,10 +14,12 @@ from gradadmit.documents.selectors import applicable_requirements, current_docum
 def document_rows(applications, context):
     profile = context.profile
     requirements = defaultdict(list)  # the programmes are already loaded with the applications
+    by_id = {}
     for requirement in DocumentRequirement.objects.filter(program_id__in={a.program_id for a in applications}).order_by(
         "order"
     ):
         requirements[requirement.program_id].append(requirement)
+        by_id[requirement.pk] = requirement
     documents = current_documents(applications)
     details = context.details
     label = _("Documents (備審資料)")
@@ -35,7 +37,7 @@ def document_rows(applications, context):
         if replace:
             status = RowStatus.MISSING if closed else RowStatus.PENDING
             if details:
-                detail = _("Replace: %(items)s") % {"items": ", ".join(d.requirement.name for d in replace)}
+                detail = _("Replace: %(items)s") % {"items": ", ".join(by_id[d.requirement_id].name for d in replace)}
         elif missing:
             status = RowStatus.MISSING if closed else RowStatus.PENDING
             if details:

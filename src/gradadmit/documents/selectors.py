@@ -21,11 +21,12 @@ def applicable_requirements(application, profile, requirements=None):
 
 
 def current_documents(applications) -> dict[int, dict[int, Document]]:
-    """{application_id: {requirement_id: current document}} in one query."""
+    """{application_id: {requirement_id: current document}} in one query.
+
+    Callers already hold the requirements (the keys): the documents come without them, unordered (no join).
+    """
     result = defaultdict(dict)
-    for document in Document.objects.filter(application__in=applications, is_current=True).select_related(
-        "requirement"
-    ):
+    for document in Document.objects.filter(application__in=applications, is_current=True).order_by():
         result[document.application_id][document.requirement_id] = document
     return result
 

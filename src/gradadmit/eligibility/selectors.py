@@ -158,6 +158,14 @@ def status_counts(user, program) -> dict:
     )
 
 
+def _with_program(applications, program) -> list:
+    """The applications, each pointing at the same programme object (one programme: loaded once by the caller)."""
+    applications = list(applications)
+    for application in applications:
+        application.program = program
+    return applications
+
+
 def review_queue(user, program, filters: QueueFilters, page_number=1) -> ReviewQueue:
     """One page of the programme's active applications with their decision and completeness.
 
@@ -168,7 +176,8 @@ def review_queue(user, program, filters: QueueFilters, page_number=1) -> ReviewQ
     queryset = (
         applications_for_staff(user)
         .filter(program=program, status=Application.Status.ACTIVE)
-        .select_related("review_decision")
+        .select_related(None)  # the programme (and cycle) is the one given: not joined and built again per row
+        .select_related("applicant__profile", "review_decision")
         .order_by("applied_at", "id")
     )
     if filters.status:
@@ -179,7 +188,7 @@ def review_queue(user, program, filters: QueueFilters, page_number=1) -> ReviewQ
         queryset = queryset.filter(BASIS_FILTERS[filters.basis])
 
     if filters.needs_rows_for_all:
-        applications = list(queryset)
+        applications = _with_program(queryset, program)
         completeness = completeness_for_staff(
             applications, {a.id: _decision(a) for a in applications}, details=False, keys=QUEUE_KEYS
         )
@@ -200,7 +209,7 @@ def review_queue(user, program, filters: QueueFilters, page_number=1) -> ReviewQ
         if not (filters.status or filters.identity or filters.basis):
             paginator.count = counts["total"]  # the same count: no second COUNT query
         page = paginator.get_page(page_number)
-        on_page = list(page.object_list)
+        on_page = _with_program(page.object_list, program)
         completeness = completeness_for_staff(
             on_page, {a.id: _decision(a) for a in on_page}, details=False, keys=QUEUE_KEYS
         )
