@@ -6,8 +6,8 @@ bench.settings_bench_tokens with the token rate limits off): never against the r
 One applicant with a profile applies to 3 programmes of an open cycle that ask for letters ("at least 2", PDF or
 附件五 form) with the letters step open. Through the app's services (recommendations.services.add_recommender, as
 the applicant's page does): professor A is asked on all 3 applications, professor B on the first. A accepts on
-the first application (services.accept), so A's page there is the writing page (upload form, the 附件五 form,
-2 sibling programmes to tick); B's page is the invited page (details form, accept / decline). The raw token is
+the first application (services.accept), so A's page there is the writing page (upload form with 2 sibling
+programmes to tick, the link to 附件五) and A's form page is the 附件五 form; B's page is the invited page (details form, accept / decline). The raw token is
 only ever in the email, so link tokens are added the way the tests do (testing.factories.recommendation_token, a
 notice with a fresh token): TOKENS per page. Then one warm GET of each token in-process, counting SQL queries.
 """
@@ -93,17 +93,21 @@ def seed():
     }
 
 
-def measure(token: str):
+PAGE_URLS = {"invited": "recommendations:token", "writing": "recommendations:token", "form": "recommendations:form"}
+
+
+def measure(page: str, token: str):
     """Status, SQL queries and size of a warm GET (the first request of a process also fills per-process caches)."""
-    response, count, by_table = warm_get(reverse("recommendations:token", args=[token]))
+    response, count, by_table = warm_get(reverse(PAGE_URLS[page], args=[token]))
     return response.status_code, count, by_table, len(response.content)
 
 
 def main() -> int:
     tokens = seed()
+    tokens["form"] = tokens["writing"]  # the same recommender's 附件五 page
     checks = {}
     for page, values in tokens.items():
-        results = [measure(token) for token in values]
+        results = [measure(page, token) for token in values]
         checks[page] = {
             "statuses": sorted({r[0] for r in results}),
             "queries": sorted({r[1] for r in results}),
@@ -116,7 +120,7 @@ def main() -> int:
                 "settings": os.environ["DJANGO_SETTINGS_MODULE"],
                 "rate_limits": recommender_views.RATE_LIMITS,
                 "debug": settings.DEBUG,
-                "paths": {page: [reverse("recommendations:token", args=[t]) for t in v] for page, v in tokens.items()},
+                "paths": {page: [reverse(PAGE_URLS[page], args=[t]) for t in v] for page, v in tokens.items()},
                 "checks": checks,
             },
             ensure_ascii=False,

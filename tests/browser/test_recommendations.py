@@ -109,6 +109,9 @@ def test_two_recommenders_one_uploads_in_english_one_fills_the_form_in_chinese(p
     chen.goto(links["chen@example.edu.tw"])
     expect(chen.locator("html")).to_have_attribute("lang", "zh-Hant-TW")
     chen.get_by_role("button", name=zh("My details are correct and I agree to recommend")).click()
+    check_a11y(chen, "recommendations-06a-recommender-zh-writing")
+    chen.get_by_role("link", name=zh("Open the form")).click()  # 附件五 has its own page
+    expect(chen.get_by_role("heading", level=1)).to_contain_text(zh("Recommendation form"))
 
     def field(name):
         return chen.get_by_label(label_re(field_label("zh-hant", LetterForm, name)))

@@ -109,7 +109,7 @@ def test_reused_token_after_submit_cannot_change_the_letter(client, invited):
     first = RecommendationLetter.objects.get()
     client.post(url("upload", token), {"file": upload("other.pdf", pdf_bytes(3))})
     client.post(url("decline", token), {"reason": "x"})
-    client.post(url("submit_form", token), ANSWERS)
+    client.post(url("form", token), ANSWERS)
     recommendation.refresh_from_db()
     assert recommendation.status == "completed" and recommendation.letter == first
     assert RecommendationLetter.objects.count() == 1
@@ -138,8 +138,8 @@ def test_draft_is_saved_by_the_autosave_endpoint(client, invited):
     assert response.json()["ok"]
     recommendation.refresh_from_db()
     assert recommendation.form_draft == {"comments": "草稿", "rating_creativity": "7"}
-    page = client.get(url("token", token)).content.decode()
-    assert "草稿" in page  # the draft fills the form again
+    page = client.get(url("form", token)).content.decode()
+    assert "草稿</textarea>" in page  # the draft fills the form again
 
 
 def test_the_autosave_needs_the_csrf_token(invited):
@@ -152,8 +152,8 @@ def test_the_autosave_needs_the_csrf_token(invited):
 def test_submitting_the_form_makes_a_pdf_letter(client, invited):
     recommendation, token = invited
     client.post(url("accept", token))
-    assert client.post(url("submit_form", token), {**ANSWERS, "overall": ""}).status_code == 400
-    assert client.post(url("submit_form", token), ANSWERS).status_code == 302
+    assert client.post(url("form", token), {**ANSWERS, "overall": ""}).status_code == 400
+    assert client.post(url("form", token), ANSWERS).status_code == 302
     recommendation.refresh_from_db()
     assert recommendation.status == "completed" and recommendation.letter.kind == "form"
     assert recommendation.letter.file.read().startswith(b"%PDF-")
@@ -194,3 +194,37 @@ def test_page_query_count_is_small(client, invited, django_assert_max_num_querie
     _recommendation, token = invited
     with django_assert_max_num_queries(10):
         client.get(url("token", token))
+
+
+def test_the_form_has_its_own_page_once_agreed(client, invited):
+    recommendation, token = invited
+    assert client.get(url("form", token)).status_code == 302  # not agreed yet: back to the request
+    client.post(url("accept", token))
+    landing = client.get(url("token", token)).content.decode()
+    assert url("form", token) in landing and 'name="rating_creativity"' not in landing
+    page = client.get(url("form", token))
+    assert page.status_code == 200 and page["Cache-Control"] == "private, no-store"
+    assert page.content.decode().count('name="rating_') == 10 and 'name="overall"' in page.content.decode()
+
+
+def test_no_form_page_when_the_programme_takes_uploads_only(client, invited, application):
+    recommendation, token = invited
+    client.post(url("accept", token))
+    type(application.program).objects.filter(pk=application.program.pk).update(recommendation_format="upload")
+    assert client.get(url("form", token)).status_code == 302
+    assert url("form", token) not in client.get(url("token", token)).content.decode()
+
+
+def test_token_and_form_pages_cost_a_fixed_number_of_queries(client, invited, application, django_assert_num_queries):
+    recommendation, token = invited
+    client.post(url("accept", token))
+    for _ in range(2):  # siblings asked of the same recommender do not add queries
+        add(
+            ApplicationFactory(applicant=application.applicant, program=ProgramFactory(cycle=application.program.cycle))
+        )
+    client.get(url("token", token))
+    # notice with request, application, programme, cycle and profile; milestones; extensions; siblings
+    with django_assert_num_queries(4):
+        client.get(url("token", token))
+    with django_assert_num_queries(4):
+        client.get(url("form", token))

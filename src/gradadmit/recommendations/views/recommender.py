@@ -13,7 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from gradadmit.core.errors import DomainError
 from gradadmit.core.uploads import SizeLimitUploadHandler
@@ -60,31 +60,53 @@ def _formats(program):
     return {"upload": fmt in ("upload", "either"), "form": fmt in ("form", "either")}
 
 
-def _page(request, token, recommendation, *, upload_form=None, letter_form=None, details_form=None, status=200):
+def _state(recommendation) -> dict:
+    """What every token page shows: the request, its application, the letters window and what may be done now."""
     application = recommendation.application
-    window = services.window_for(application, getattr(application.applicant, "profile", None))
+    profile = getattr(application.applicant, "profile", None)
+    window = services.window_for(application, profile)
     can_act = not recommendation.is_finished and window is not None and window.is_open()
-    writing = can_act and recommendation.accepted_at is not None
-    siblings = list(selectors.sibling_requests(recommendation)) if writing else []
-    context = {
-        "token": token,
+    return {
         "recommendation": recommendation,
         "application": application,
         "program": application.program,
         "cycle": application.program.cycle,
-        "profile": getattr(application.applicant, "profile", None),
+        "profile": profile,
         "window": window,
         "can_act": can_act,
-        "writing": writing,
+        "writing": can_act and recommendation.accepted_at is not None,
         "formats": _formats(application.program),
+    }
+
+
+def _page(request, token, recommendation, *, upload_form=None, details_form=None, status=200):
+    """The link's page: the request and its status; the details, then accept / decline, or the upload.
+
+    The 附件五 form has its own page (letter_form), linked from here: this page stays short.
+    """
+    state = _state(recommendation)
+    siblings = (
+        list(selectors.sibling_requests(recommendation)) if state["writing"] and state["formats"]["upload"] else []
+    )
+    context = {
+        **state,
+        "token": token,
         "details_form": details_form or OwnDetailsForm(instance=recommendation),
         "decline_form": DeclineForm(),
         "upload_form": upload_form or LetterUploadForm(siblings=siblings, auto_id="upload_%s"),
-        "letter_form": letter_form
-        or LetterForm(initial=recommendation.form_draft, siblings=siblings, auto_id="letter_%s"),
         "siblings": siblings,
     }
     return render(request, "recommendations/recommender.html", context, status=status)
+
+
+def _form_page(request, token, recommendation, *, letter_form=None, status=200):
+    state = _state(recommendation)
+    if not (state["writing"] and state["formats"]["form"]):
+        return _back(token)  # not accepted yet, finished, closed, or this programme takes uploads only
+    siblings = list(selectors.sibling_requests(recommendation))
+    form = letter_form or LetterForm(initial=recommendation.form_draft, siblings=siblings, auto_id="letter_%s")
+    context = {**state, "token": token, "letter_form": form, "siblings": siblings}
+    return render(request, "recommendations/letter_form.html", context, status=status)
 
 
 page = require_safe(token_view(_page))
@@ -141,13 +163,16 @@ def draft(request, token, recommendation):
     return JsonResponse({"ok": True, "saved_at": saved.draft_saved_at.isoformat()})
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @token_view
-def submit_form(request, token, recommendation):
+def letter_form(request, token, recommendation):
+    """附件五 online: GET shows the form with the saved draft; POST submits it as the letter."""
+    if request.method != "POST":
+        return _form_page(request, token, recommendation)
     siblings = list(selectors.sibling_requests(recommendation))
     form = LetterForm(request.POST, siblings=siblings, auto_id="letter_%s")
     if not form.is_valid():
-        return _page(request, token, recommendation, letter_form=form, status=400)
+        return _form_page(request, token, recommendation, letter_form=form, status=400)
     also = form.cleaned_data.get("also", [])
     return _act(request, token, lambda: services.submit_form(request=recommendation, answers=form.answers(), also=also),
                 _("Your letter was submitted. Thank you."))  # fmt: skip
