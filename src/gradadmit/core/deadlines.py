@@ -119,19 +119,19 @@ def calendar_for(cycle, applicant=None) -> CycleCalendar:
 
 
 def calendars_for(cycles, applicant=None) -> dict[int, CycleCalendar]:
-    """Calendars for several cycles in two queries."""
+    """Calendars for several cycles in two queries (unordered: milestones are keyed, extensions compared)."""
     from django.db.models import Q
 
     from gradadmit.cycles.models import DeadlineExtension, Milestone
 
     cycle_ids = [cycle.id for cycle in cycles]
     milestones = defaultdict(list)
-    for milestone in Milestone.objects.filter(cycle_id__in=cycle_ids):
+    for milestone in Milestone.objects.filter(cycle_id__in=cycle_ids).order_by():
         milestones[milestone.cycle_id].append(milestone)
     extensions = defaultdict(list)
     who = Q(applicant__isnull=True)
     if applicant is not None and applicant.is_authenticated:
         who |= Q(applicant=applicant)
-    for extension in DeadlineExtension.objects.filter(who, cycle_id__in=cycle_ids):
+    for extension in DeadlineExtension.objects.filter(who, cycle_id__in=cycle_ids).order_by():
         extensions[extension.cycle_id].append(extension)
     return {cycle.id: CycleCalendar(cycle, milestones[cycle.id], extensions[cycle.id], applicant) for cycle in cycles}

@@ -64,9 +64,10 @@ class AlsoForMixin:
     """'Use this letter also for' other programmes of the same applicant that asked the same recommender."""
 
     def add_also_field(self, siblings):
+        """`siblings`: (request id, programme name) pairs (selectors.sibling_choices)."""
         self.fields["also"] = forms.TypedMultipleChoiceField(
             label=_("Also give this letter to these programmes of the same applicant"),
-            choices=[(str(s.pk), s.application.program.name) for s in siblings],
+            choices=[(str(pk), name) for pk, name in siblings],
             coerce=int,
             required=False,
             widget=forms.CheckboxSelectMultiple,

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from gradadmit.core import clock
+from gradadmit.core.i18n import pick
 from gradadmit.core.scoping import staff_program_q
 from gradadmit.recommendations.models import RecommendationNotice, RecommendationRequest
 
@@ -39,12 +40,11 @@ def request_for_token(raw: str) -> RecommendationRequest | None:
     """The request a link token belongs to, or None when the token is unknown, malformed or expired."""
     if not raw or len(raw) > 100:
         return None
-    notice = (
-        RecommendationNotice.objects.filter(token_hash=hash_token(raw))
-        .select_related("request__application__program__cycle", "request__application__applicant__profile")
-        .first()
-    )
-    if notice is None:
+    try:  # token_hash is unique: get() asks for no ordering
+        notice = RecommendationNotice.objects.select_related(
+            "request__application__program__cycle", "request__application__applicant__profile"
+        ).get(token_hash=hash_token(raw))
+    except RecommendationNotice.DoesNotExist:
         return None
     request = notice.request
     if request.token_expires_at <= clock.now() or not request.application.is_active:
@@ -65,6 +65,16 @@ def sibling_requests(request):
         .select_related("application__program__cycle")
         .order_by("application__program__code")
     )
+
+
+def sibling_choices(request) -> list[tuple[int, str]]:
+    """(request id, programme name) of the sibling requests, for the "also for" checkboxes: one narrow query."""
+    rows = (
+        sibling_requests(request)
+        .select_related(None)
+        .values_list("pk", "application__program__name_zh", "application__program__name_en")
+    )
+    return [(pk, pick(name_zh, name_en)) for pk, name_zh, name_en in rows]
 
 
 def status_counts(applications) -> dict[int, dict[str, int]]:

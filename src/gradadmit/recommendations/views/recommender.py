@@ -86,7 +86,7 @@ def _page(request, token, recommendation, *, upload_form=None, details_form=None
     """
     state = _state(recommendation)
     siblings = (
-        list(selectors.sibling_requests(recommendation)) if state["writing"] and state["formats"]["upload"] else []
+        selectors.sibling_choices(recommendation) if state["writing"] and state["formats"]["upload"] else []
     )
     context = {
         **state,
@@ -94,7 +94,6 @@ def _page(request, token, recommendation, *, upload_form=None, details_form=None
         "details_form": details_form or OwnDetailsForm(instance=recommendation),
         "decline_form": DeclineForm(),
         "upload_form": upload_form or LetterUploadForm(siblings=siblings, auto_id="upload_%s"),
-        "siblings": siblings,
     }
     return render(request, "recommendations/recommender.html", context, status=status)
 
@@ -103,9 +102,9 @@ def _form_page(request, token, recommendation, *, letter_form=None, status=200):
     state = _state(recommendation)
     if not (state["writing"] and state["formats"]["form"]):
         return _back(token)  # not accepted yet, finished, closed, or this programme takes uploads only
-    siblings = list(selectors.sibling_requests(recommendation))
+    siblings = selectors.sibling_choices(recommendation)
     form = letter_form or LetterForm(initial=recommendation.form_draft, siblings=siblings, auto_id="letter_%s")
-    context = {**state, "token": token, "letter_form": form, "siblings": siblings}
+    context = {**state, "token": token, "letter_form": form}
     return render(request, "recommendations/letter_form.html", context, status=status)
 
 
@@ -169,7 +168,7 @@ def letter_form(request, token, recommendation):
     """附件五 online: GET shows the form with the saved draft; POST submits it as the letter."""
     if request.method != "POST":
         return _form_page(request, token, recommendation)
-    siblings = list(selectors.sibling_requests(recommendation))
+    siblings = selectors.sibling_choices(recommendation)
     form = LetterForm(request.POST, siblings=siblings, auto_id="letter_%s")
     if not form.is_valid():
         return _form_page(request, token, recommendation, letter_form=form, status=400)
@@ -189,7 +188,7 @@ def upload(request, token):
 @csrf_protect
 @token_view
 def _upload(request, token, recommendation, *, handler):
-    siblings = list(selectors.sibling_requests(recommendation))
+    siblings = selectors.sibling_choices(recommendation)
     form = LetterUploadForm(request.POST, request.FILES, siblings=siblings, auto_id="upload_%s")
     if handler.exceeded:
         messages.error(request, _("The file is larger than 10 MB. Make it smaller and upload it again."))
