@@ -85,9 +85,7 @@ def _page(request, token, recommendation, *, upload_form=None, details_form=None
     The 附件五 form has its own page (letter_form), linked from here: this page stays short.
     """
     state = _state(recommendation)
-    siblings = (
-        selectors.sibling_choices(recommendation) if state["writing"] and state["formats"]["upload"] else []
-    )
+    siblings = selectors.sibling_choices(recommendation) if state["writing"] and state["formats"]["upload"] else []
     context = {
         **state,
         "token": token,
