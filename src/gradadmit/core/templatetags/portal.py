@@ -1,7 +1,8 @@
 """Template filters shared by every page: dates by language, localized model fields."""
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext
 
 from gradadmit.core.rocdate import format_for_language
 
@@ -42,3 +43,34 @@ def ntd(value):
         return f"NT$ {int(value):,}"
     except (TypeError, ValueError):
         return ""
+
+
+@register.simple_tag
+def checklist(rows):
+    """An application's checklist (core.checklist rows) as a list: status, label (linked), detail, due date.
+
+    Drawn here rather than by a template included per application: 考生專區 shows every row of every application.
+    """
+    language = get_language() or "zh-hant"
+    due = gettext("Due %(date)s")
+    return format_html(
+        '<ul class="checklist">\n{}</ul>',
+        format_html_join(
+            "",
+            '<li><span class="status status-{}">{}</span> <span class="label">{}{}</span>{}</li>\n',
+            (
+                (
+                    row.status,
+                    row.status_label,
+                    format_html('<a href="{}">{}</a>', row.url, row.label) if row.url else row.label,
+                    format_html('<br><span class="muted">{}</span>', row.detail) if row.detail else "",
+                    format_html(
+                        ' <span class="muted">{}</span>', due % {"date": format_for_language(row.deadline, language)}
+                    )
+                    if row.deadline
+                    else "",
+                )
+                for row in rows
+            ),
+        ),
+    )
