@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gradadmit.scoring.models import APPEAL_DAYS_MAX, ScoringSettings
 from gradadmit.scoring.selectors import applications_for_assignment, eligible_reviewers
+from gradadmit.scoring.services import SETTINGS_FIELDS
 
 
 class ScoringSettingsForm(forms.ModelForm):
@@ -12,15 +13,7 @@ class ScoringSettingsForm(forms.ModelForm):
 
     class Meta:
         model = ScoringSettings
-        fields = [
-            "aggregation",
-            "disagreement_threshold",
-            "pass_minimum",
-            "pass_top_n",
-            "admit_all_tied",
-            "show_rank",
-            "appeal_days",
-        ]
+        fields = SETTINGS_FIELDS
         labels = {
             "aggregation": _("Stage score from several reviewers"),
             "pass_minimum": _("Stage 1 passes from this score"),

@@ -8,12 +8,12 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from gradadmit.applications.selectors import application_of
 from gradadmit.core.errors import DomainError
-from gradadmit.core.files import serve_stored_file
 from gradadmit.core.uploads import SizeLimitUploadHandler, human_size
 from gradadmit.scoring import selectors, services
 from gradadmit.scoring.forms import AppealForm
 from gradadmit.scoring.models import Appeal, RegradeRequest
 from gradadmit.scoring.results import result_for_applicant
+from gradadmit.scoring.views import serve_appeal_attachment
 
 
 @login_required
@@ -89,10 +89,4 @@ def _render_result(request, application, appeal_form, status=200):
 
 @login_required
 def appeal_attachment(request, pk):
-    appeal = selectors.appeal_attachment_of_applicant(request.user, pk)
-    return serve_stored_file(
-        appeal.attachment,
-        content_type="application/pdf",
-        filename=f"appeal-{appeal.pk}.pdf",
-        download=request.GET.get("download"),
-    )
+    return serve_appeal_attachment(request, selectors.appeal_attachment_of_applicant(request.user, pk))

@@ -8,12 +8,12 @@ from django.views.decorators.http import require_POST
 
 from gradadmit.applications.models import Application
 from gradadmit.core.errors import DomainError
-from gradadmit.core.files import serve_stored_file
 from gradadmit.cycles.selectors import program_for_staff
 from gradadmit.office.permissions import staff_required
 from gradadmit.scoring import selectors, services
 from gradadmit.scoring.explanations import explain, status_label
 from gradadmit.scoring.forms import ReviewerAssignmentForm, ScoringSettingsForm
+from gradadmit.scoring.views import serve_appeal_attachment
 
 
 @staff_required()
@@ -309,10 +309,4 @@ def remove_reviewer(request, pk, assignment_id):
 
 @staff_required()
 def appeal_attachment(request, pk):
-    appeal = selectors.appeal_attachment_for_staff(request.user, pk)
-    return serve_stored_file(
-        appeal.attachment,
-        content_type="application/pdf",
-        filename=f"appeal-{appeal.pk}.pdf",
-        download=request.GET.get("download"),
-    )
+    return serve_appeal_attachment(request, selectors.appeal_attachment_for_staff(request.user, pk))
