@@ -53,7 +53,7 @@ class _PortalUserMixin:
 
 
 class PortalModelBackend(_PortalUserMixin, ModelBackend):
-    pass
+    """Django's password backend with the portal's get_user()."""
 
 
 class PortalAuthenticationBackend(_PortalUserMixin, AuthenticationBackend):
