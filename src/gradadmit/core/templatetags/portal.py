@@ -1,4 +1,4 @@
-"""Template filters shared by every page: dates by language, localized model fields."""
+"""Template filters shared by every page (dates by language, localized model fields) and the checklist tag."""
 
 from django import template
 from django.utils.html import format_html, format_html_join

@@ -85,13 +85,15 @@ def _page(request, token, recommendation, *, upload_form=None, details_form=None
     The 附件五 form has its own page (letter_form), linked from here: this page stays short.
     """
     state = _state(recommendation)
-    siblings = selectors.sibling_choices(recommendation) if state["writing"] and state["formats"]["upload"] else []
+    if upload_form is None:  # a refused upload comes back with its own form (and its sibling choices)
+        siblings = selectors.sibling_choices(recommendation) if state["writing"] and state["formats"]["upload"] else []
+        upload_form = LetterUploadForm(siblings=siblings, auto_id="upload_%s")
     context = {
         **state,
         "token": token,
         "details_form": details_form or OwnDetailsForm(instance=recommendation),
         "decline_form": DeclineForm(),
-        "upload_form": upload_form or LetterUploadForm(siblings=siblings, auto_id="upload_%s"),
+        "upload_form": upload_form,
     }
     return render(request, "recommendations/recommender.html", context, status=status)
 
@@ -100,9 +102,10 @@ def _form_page(request, token, recommendation, *, letter_form=None, status=200):
     state = _state(recommendation)
     if not (state["writing"] and state["formats"]["form"]):
         return _back(token)  # not accepted yet, finished, closed, or this programme takes uploads only
-    siblings = selectors.sibling_choices(recommendation)
-    form = letter_form or LetterForm(initial=recommendation.form_draft, siblings=siblings, auto_id="letter_%s")
-    context = {**state, "token": token, "letter_form": form}
+    if letter_form is None:  # a refused submission comes back with its own form
+        siblings = selectors.sibling_choices(recommendation)
+        letter_form = LetterForm(initial=recommendation.form_draft, siblings=siblings, auto_id="letter_%s")
+    context = {**state, "token": token, "letter_form": letter_form}
     return render(request, "recommendations/letter_form.html", context, status=status)
 
 
