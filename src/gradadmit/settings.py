@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "gradadmit.accounts",
     "gradadmit.cycles",
     "gradadmit.applications",
+    "gradadmit.outbox",
     "gradadmit.notifications",
     "gradadmit.documents",
     "gradadmit.recommendations",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "gradadmit.exams",
     "gradadmit.scoring",
     "gradadmit.enrolment",
+    "gradadmit.announcements",
     "gradadmit.office",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -63,10 +65,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: counts and times everything below
+    "gradadmit.core.requestid.RequestIdMiddleware",  # X-Request-ID on every log line and response
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "gradadmit.core.faults.DatabaseUnavailableMiddleware",  # database unreachable: a translated 503
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -74,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "gradadmit.accounts.middleware.StaffMFAMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: requests and latencies by view
 ]
 
 ROOT_URLCONF = "gradadmit.urls"
@@ -185,6 +191,27 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Durable jobs (gradadmit.core.jobs): a worker silent for the lease is taken for dead and its task runs again.
+GRADADMIT_WORKER_LEASE_SECONDS = float(env("GRADADMIT_WORKER_LEASE_SECONDS", "30"))
+GRADADMIT_JOB_MAX_LOST = int(env("GRADADMIT_JOB_MAX_LOST", "10"))
+GRADADMIT_JOB_HISTORY_DAYS = int(env("GRADADMIT_JOB_HISTORY_DAYS", "30"))
+# The schedule kept by the workers (no cron): each slot of each entry runs once, whatever the number of workers.
+GRADADMIT_SCHEDULE = [
+    {"name": "outbox", "task": "gradadmit.outbox.tasks.deliver_outbox", "every": 30},
+    {"name": "recommendation-reminders", "task": "gradadmit.recommendations.tasks.send_recommendation_reminders",
+     "every": 3600},
+    {"name": "offer-lapses", "task": "gradadmit.enrolment.tasks.lapse_overdue_offers", "every": 300},
+    {"name": "scheduled-publications", "task": "gradadmit.scoring.tasks.publish_due_runs", "every": 60},
+    {"name": "job-history", "task": "gradadmit.core.tasks.prune_job_history", "every": 86400},
+]  # fmt: skip
+
+# --- Email outbox (gradadmit.outbox): every email is a row, sent and retried by the workers ---------
+OUTBOX_RATE_PER_MINUTE = int(env("GRADADMIT_EMAIL_RATE_PER_MINUTE", "0"))  # 0: as fast as the relay takes them
+OUTBOX_MAX_ATTEMPTS = int(env("GRADADMIT_EMAIL_MAX_ATTEMPTS", "8"))
+OUTBOX_RETRY_BASE_SECONDS = float(env("GRADADMIT_EMAIL_RETRY_SECONDS", "60"))
+OUTBOX_LEASE_SECONDS = float(env("GRADADMIT_EMAIL_LEASE_SECONDS", "120"))
+OUTBOX_BATCH_SIZE = int(env("GRADADMIT_EMAIL_BATCH_SIZE", "50"))
+OUTBOX_MESSAGE_ID_DOMAIN = env("GRADADMIT_EMAIL_MESSAGE_ID_DOMAIN", "gradadmit.local")
 
 # --- Accounts (django-allauth) -------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -258,17 +285,50 @@ if env_bool("DJANGO_SECURE", not DEBUG and bool(env("DJANGO_SECRET_KEY"))):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]  # probes and scrapes from inside the network
 
 # --- Logging: no personal data (no emails, names, IDs, request bodies) ---------------
+# Every line carries the request id ("-" outside a request); GRADADMIT_LOG_FORMAT=json writes one JSON object a
+# line. Both formatters redact the whole output (message, traceback, extra fields), as the filter does the message.
+LOG_FORMAT = "json" if env("GRADADMIT_LOG_FORMAT", "plain").strip().lower() == "json" else "plain"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "gradadmit.core.logging.RedactPersonalData"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
+    "filters": {
+        "redact": {"()": "gradadmit.core.logging.RedactPersonalData"},
+        "request_id": {"()": "gradadmit.core.requestid.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {
+            "()": "gradadmit.core.logging.RedactingFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {
+            "()": "gradadmit.core.logging.RedactingJsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id", "redact"]}
+    },
     "root": {"handlers": ["console"], "level": env("GRADADMIT_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
 }
+
+# --- Monitoring: /readyz, /metrics (Prometheus), Sentry --------------------------------
+GRADADMIT_READY_MAX_QUEUE_AGE = int(env("GRADADMIT_READY_MAX_QUEUE_AGE", "300"))  # seconds the oldest due task may wait
+GRADADMIT_METRICS_ALLOWED_IPS = env_list("GRADADMIT_METRICS_ALLOWED_IPS", "127.0.0.1,::1")  # addresses or networks
+GRADADMIT_METRICS_TOKEN = env("GRADADMIT_METRICS_TOKEN", "")  # or a bearer token, from anywhere
+if env("SENTRY_DSN"):
+    from gradadmit.core.sentry import init_sentry
+
+    init_sentry(
+        dsn=env("SENTRY_DSN"),
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        release=env("SENTRY_RELEASE") or None,
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 GRADADMIT_DEMO_PASSWORD = env("GRADADMIT_DEMO_PASSWORD", "demo-pass-2026")

@@ -5,13 +5,18 @@ from django.http import HttpResponse
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from gradadmit.core.health import readyz
+from gradadmit.core.metrics import metrics_view
+
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
 urlpatterns = [
-    path("healthz", healthz),
+    path("healthz", healthz),  # liveness: no database, no storage
+    path("readyz", readyz),  # readiness: database, storage, task queue
+    path("metrics", metrics_view),  # Prometheus; allowed addresses or the bearer token only
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("", include("gradadmit.documents.urls")),
@@ -21,6 +26,7 @@ urlpatterns = [
     path("", include("gradadmit.exams.urls")),
     path("", include("gradadmit.scoring.urls")),
     path("", include("gradadmit.enrolment.urls")),
+    path("", include("gradadmit.announcements.urls")),
     path("me/", include("gradadmit.applications.urls")),
     path("me/", include("gradadmit.accounts.urls")),
     path("me/messages/", include("gradadmit.notifications.urls")),
@@ -28,3 +34,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("gradadmit.cycles.urls")),
 ]
+
+handler500 = "gradadmit.core.faults.server_error"  # the 503 page when the database is the cause

@@ -1,0 +1,28 @@
+"""The newest announcements on the home and cycle pages, and the date of an announcement in a list."""
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from gradadmit.announcements import selectors
+from gradadmit.core.rocdate import format_for_language
+
+register = template.Library()
+
+
+@register.inclusion_tag("announcements/partials/latest.html", takes_context=True)
+def latest_announcements(context, cycle=None):
+    """The newest published announcements (of one cycle, or of every published cycle), pinned first."""
+    return {
+        "announcements": selectors.latest_announcements(cycle=cycle),
+        "cycle": cycle,
+        "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
+    }
+
+
+@register.filter
+def newsdate(value):
+    """The day only (ROC in Chinese, Gregorian in English), as news lists show it."""
+    if value is None:
+        return ""
+    return format_for_language(timezone.localtime(value).date(), get_language() or "zh-hant")
