@@ -11,7 +11,7 @@ from gradadmit.core import clock
 from gradadmit.core.errors import DomainError
 from gradadmit.core.models import AuditEntry
 from gradadmit.core.uploads import UploadRejected
-from gradadmit.testing.factories import ProgramFactory, ProfileFactory
+from gradadmit.testing.factories import ProfileFactory, ProgramFactory
 from gradadmit.testing.files import pdf_bytes, upload
 
 from .helpers import make_announcement
