@@ -6,7 +6,9 @@ with a translated message that tells the person what to do.
 Active content policy: JavaScript (document and page actions, name trees), launch and other
 auto-run actions, embedded files and file attachments, rich media and XFA forms are
 REMOVED, and the cleaned PDF is stored instead of the upload (`CheckedFile.sanitized`).
-A PDF without active content is stored byte for byte as uploaded.
+Every object of the file is walked, not only the places a viewer looks first, and the
+cleaned file is opened and walked again before it is accepted: anything left refuses the
+upload (fail closed). A PDF without active content is stored byte for byte as uploaded.
 """
 
 import hashlib
@@ -26,8 +28,20 @@ MB = 1024 * 1024
 PDF_TAIL_WINDOW = 1024  # %%EOF must be in the last KiB (PDF spec allows trailing whitespace only)
 PHOTO_MIN_SIDE, PHOTO_MAX_SIDE = 200, 6000
 PHOTO_MAX_PIXELS = 40_000_000
-ACTION_KEYS = ("/OpenAction", "/AA")
-DANGEROUS_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/ResetForm", "/Rendition", "/GoToE"}
+# Removed wherever they appear: additional (event) actions, associated files, JavaScript, embedded files name
+# tree, XFA forms (scripted) and the flag that asks a viewer to render XFA.
+DANGEROUS_KEYS = frozenset({"/AA", "/AF", "/JS", "/EF", "/JavaScript", "/EmbeddedFiles", "/XFA", "/NeedsRendering"})
+# Removed as a whole, from every dictionary or array that refers to them (actions also sit in /OpenAction, /A,
+# /Next): running code or programs, sending or importing data, reaching into embedded files. Links (/URI, /GoTo,
+# /GoToR, /Named) stay.
+DANGEROUS_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/ResetForm", "/Rendition", "/GoToE", "/RichMediaExecute"}
+)
+# Annotations that carry files, media players or 3D scenes (whose streams may hold JavaScript).
+DANGEROUS_ANNOTATIONS = frozenset({"/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen", "/3D"})
+# Spelled plainly in the raw bytes, these mean an object the cross-reference table does not list (an older
+# revision, a hidden orphan) may hold active content: the file is rewritten from what the table lists.
+RAW_MARKERS = (b"/JavaScript", b"/EmbeddedFile", b"/Launch")
 
 
 class UploadRejected(DomainError):
@@ -119,11 +133,18 @@ def check_pdf(upload, *, max_bytes: int, max_pages: int | None = None) -> Checke
                 _("This PDF has %(pages)d pages; the limit for this item is %(limit)d.")
                 % {"pages": pages, "limit": max_pages}
             )
-        sanitized = remove_active_content(pdf)
+        # Objects outside the cross-reference table (an older revision, a hidden orphan) are invisible to the walk
+        # but would be kept in a byte-for-byte copy: a plainly spelled marker in the raw bytes means rewrite.
+        sanitized = remove_active_content(pdf) or any(marker in data for marker in RAW_MARKERS)
         if sanitized:
             out = io.BytesIO()
-            pdf.save(out)
+            try:
+                pdf.save(out)
+            except pikepdf.PdfError as error:  # e.g. the catalogue itself was an action and had to go
+                raise _not_removable() from error
             data = out.getvalue()
+    if sanitized:
+        _recheck_sanitized(data, pages)
     return CheckedFile(
         content=data if sanitized else None,
         size=len(data),
@@ -135,48 +156,97 @@ def check_pdf(upload, *, max_bytes: int, max_pages: int | None = None) -> Checke
     )
 
 
+def _recheck_sanitized(data: bytes, pages: int) -> None:
+    """Fail closed: open what will be stored and walk it again; anything left refuses the upload."""
+    try:
+        with pikepdf.open(io.BytesIO(data), attempt_recovery=False, suppress_warnings=True) as cleaned:
+            remaining = find_active_content(cleaned)
+            intact = len(cleaned.pages) == pages and not cleaned.get_warnings()
+    except pikepdf.PdfError:
+        remaining, intact = ["unreadable"], False
+    if remaining or not intact:
+        raise _not_removable()
+
+
+def _not_removable() -> UploadRejected:
+    return UploadRejected(
+        _(
+            "This PDF contains scripts or attached files that could not be removed safely. Print it to a new PDF "
+            "(Print, then Save as PDF) and upload that file."
+        )
+    )
+
+
 def remove_active_content(pdf: pikepdf.Pdf) -> bool:
-    """Strip auto-run actions, JavaScript, launch actions, embedded files, rich media and XFA. True if any."""
-    changed = False
-    root = pdf.Root
-    for key in ACTION_KEYS:
-        if key in root:
-            del root[key]
-            changed = True
-    names = root.get("/Names")
-    if names is not None:
-        for key in ("/JavaScript", "/EmbeddedFiles"):
-            if key in names:
-                del names[key]
-                changed = True
-    acroform = root.get("/AcroForm")
-    if acroform is not None and "/XFA" in acroform:
-        del acroform["/XFA"]
-        changed = True
-    for page in pdf.pages:
-        if "/AA" in page.obj:
-            del page.obj["/AA"]
-            changed = True
-        annots = page.obj.get("/Annots")
-        if annots is None:
-            continue
-        kept = pikepdf.Array()
-        for annot in annots:
-            subtype = annot.get("/Subtype")
-            if subtype in ("/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen"):
-                changed = True
-                continue
-            if "/AA" in annot:
-                del annot["/AA"]
-                changed = True
-            action = annot.get("/A")
-            if action is not None and action.get("/S") in DANGEROUS_ACTIONS:
-                del annot["/A"]
-                changed = True
-            kept.append(annot)
-        if changed:
-            page.obj["/Annots"] = kept
-    return changed
+    """Remove JavaScript, launch and other dangerous actions, embedded files, rich media and XFA. True if any.
+
+    Every object of the file is visited (not only the catalogue, pages and annotations, where a crafted file need
+    not put them): a dangerous object is cut out of every dictionary or array that refers to it, so the writer,
+    which copies only what the trailer reaches, leaves it behind; dangerous keys are deleted wherever they are.
+    """
+    return bool(_walk(pdf, remove=True))
+
+
+def find_active_content(pdf: pikepdf.Pdf) -> list[str]:
+    """What `remove_active_content` would remove, as short descriptions; empty for a clean file."""
+    return _walk(pdf, remove=False)
+
+
+def _walk(pdf: pikepdf.Pdf, *, remove: bool) -> list[str]:
+    """Visit the trailer and every object of the file, and every dictionary or array directly inside them."""
+    found = []
+    pending = [pdf.trailer, *pdf.objects]
+    while pending:
+        obj = pending.pop()
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            if reason := _dangerous(obj):
+                found.append(reason)  # even when nothing refers to it: the rewrite then leaves it out
+            for key in list(obj.keys()):
+                if key in DANGEROUS_KEYS:
+                    found.append(key)
+                    if remove:
+                        del obj[key]
+                    continue
+                value = obj[key]
+                if reason := _dangerous(value):
+                    found.append(reason)
+                    if remove:
+                        del obj[key]
+                elif isinstance(value, (pikepdf.Dictionary, pikepdf.Array)) and not value.is_indirect:
+                    pending.append(value)
+        elif isinstance(obj, pikepdf.Array):
+            index = len(obj) - 1
+            while index >= 0:
+                value = obj[index]
+                if reason := _dangerous(value):
+                    found.append(reason)
+                    if remove:
+                        del obj[index]
+                        # A name tree leaf holds (name, value) pairs: the name goes with its value.
+                        if index and len(obj) % 2 and isinstance(obj[index - 1], pikepdf.String):
+                            del obj[index - 1]
+                            index -= 1
+                elif isinstance(value, (pikepdf.Dictionary, pikepdf.Array)) and not value.is_indirect:
+                    pending.append(value)
+                index -= 1
+    return found
+
+
+def _dangerous(obj) -> str | None:
+    """Why `obj` must go as a whole (an embedded file, a dangerous action or annotation), or None."""
+    if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+        return None
+    if obj.get("/Type") == pikepdf.Name.EmbeddedFile:
+        return "embedded file"
+    if "/EF" in obj:
+        return "file specification with an embedded file"
+    if "/JS" in obj:
+        return "JavaScript"
+    if (action := obj.get("/S")) in DANGEROUS_ACTIONS:
+        return f"{action} action"
+    if (subtype := obj.get("/Subtype")) in DANGEROUS_ANNOTATIONS:
+        return f"{subtype} annotation"
+    return None
 
 
 def check_photo(upload, *, max_bytes: int) -> CheckedFile:
