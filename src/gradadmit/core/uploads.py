@@ -41,7 +41,7 @@ DANGEROUS_ACTIONS = frozenset(
 DANGEROUS_ANNOTATIONS = frozenset({"/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen", "/3D"})
 # Spelled plainly in the raw bytes, these mean an object the cross-reference table does not list (an older
 # revision, a hidden orphan) may hold active content: the file is rewritten from what the table lists.
-RAW_MARKERS = (b"/JavaScript", b"/EmbeddedFile", b"/Launch")
+RAW_MARKERS = re.compile(rb"/(?:JavaScript|EmbeddedFile|Launch)")  # one pass: ~1 ms a megabyte
 
 
 class UploadRejected(DomainError):
@@ -135,7 +135,7 @@ def check_pdf(upload, *, max_bytes: int, max_pages: int | None = None) -> Checke
             )
         # Objects outside the cross-reference table (an older revision, a hidden orphan) are invisible to the walk
         # but would be kept in a byte-for-byte copy: a plainly spelled marker in the raw bytes means rewrite.
-        sanitized = remove_active_content(pdf) or any(marker in data for marker in RAW_MARKERS)
+        sanitized = remove_active_content(pdf) or RAW_MARKERS.search(data) is not None
         if sanitized:
             out = io.BytesIO()
             try:
@@ -184,67 +184,86 @@ def remove_active_content(pdf: pikepdf.Pdf) -> bool:
     not put them): a dangerous object is cut out of every dictionary or array that refers to it, so the writer,
     which copies only what the trailer reaches, leaves it behind; dangerous keys are deleted wherever they are.
     """
-    return bool(_walk(pdf, remove=True))
+    if not find_active_content(pdf):
+        return False  # the common case: one read-only pass
+    _cut_active_content(pdf)
+    return True
 
 
 def find_active_content(pdf: pikepdf.Pdf) -> list[str]:
-    """What `remove_active_content` would remove, as short descriptions; empty for a clean file."""
-    return _walk(pdf, remove=False)
+    """What `remove_active_content` removes, as short descriptions; empty for a clean file.
 
-
-def _walk(pdf: pikepdf.Pdf, *, remove: bool) -> list[str]:
-    """Visit the trailer and every object of the file, and every dictionary or array directly inside them."""
+    Read-only and linear: each object once, each dictionary's entries read in one call (pikepdf calls dominate).
+    An object nothing refers to counts too: it is in the file, and the rewrite leaves it out.
+    """
     found = []
+    for entries in _containers(pdf):
+        if entries is None:
+            continue
+        found.extend(entries.keys() & DANGEROUS_KEYS)
+        if reason := _dangerous(entries):
+            found.append(reason)
+    return found
+
+
+def _containers(pdf: pikepdf.Pdf):
+    """The entries (a dict) of every dictionary and stream of the file, None for each array; nested ones too."""
     pending = [pdf.trailer, *pdf.objects]
     while pending:
         obj = pending.pop()
         if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
-            if reason := _dangerous(obj):
-                found.append(reason)  # even when nothing refers to it: the rewrite then leaves it out
-            for key in list(obj.keys()):
-                if key in DANGEROUS_KEYS:
-                    found.append(key)
-                    if remove:
-                        del obj[key]
-                    continue
-                value = obj[key]
-                if reason := _dangerous(value):
-                    found.append(reason)
-                    if remove:
-                        del obj[key]
+            entries = dict(obj.items())
+            values = entries.values()
+            yield entries
+        elif isinstance(obj, pikepdf.Array):
+            values = obj
+            yield None
+        else:
+            continue
+        pending.extend(v for v in values if isinstance(v, (pikepdf.Dictionary, pikepdf.Array)) and not v.is_indirect)
+
+
+def _cut_active_content(pdf: pikepdf.Pdf) -> None:
+    """Delete dangerous keys everywhere and cut dangerous objects out of whatever refers to them."""
+    pending = [pdf.trailer, *pdf.objects]
+    while pending:
+        obj = pending.pop()
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            for key, value in list(obj.items()):
+                if key in DANGEROUS_KEYS or _dangerous_object(value):
+                    del obj[key]
                 elif isinstance(value, (pikepdf.Dictionary, pikepdf.Array)) and not value.is_indirect:
                     pending.append(value)
         elif isinstance(obj, pikepdf.Array):
             index = len(obj) - 1
             while index >= 0:
                 value = obj[index]
-                if reason := _dangerous(value):
-                    found.append(reason)
-                    if remove:
-                        del obj[index]
-                        # A name tree leaf holds (name, value) pairs: the name goes with its value.
-                        if index and len(obj) % 2 and isinstance(obj[index - 1], pikepdf.String):
-                            del obj[index - 1]
-                            index -= 1
+                if _dangerous_object(value):
+                    del obj[index]
+                    # A name tree leaf holds (name, value) pairs: the name goes with its value.
+                    if index and len(obj) % 2 and isinstance(obj[index - 1], pikepdf.String):
+                        del obj[index - 1]
+                        index -= 1
                 elif isinstance(value, (pikepdf.Dictionary, pikepdf.Array)) and not value.is_indirect:
                     pending.append(value)
                 index -= 1
-    return found
 
 
-def _dangerous(obj) -> str | None:
-    """Why `obj` must go as a whole (an embedded file, a dangerous action or annotation), or None."""
-    if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
-        return None
-    if obj.get("/Type") == pikepdf.Name.EmbeddedFile:
-        return "embedded file"
-    if "/EF" in obj:
+def _dangerous_object(obj) -> bool:
+    return isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)) and _dangerous(dict(obj.items())) is not None
+
+
+def _dangerous(entries: dict) -> str | None:
+    """Why a dictionary with these entries must go as a whole (embedded file, dangerous action or annotation)."""
+    if "/EF" in entries:
         return "file specification with an embedded file"
-    if "/JS" in obj:
+    if "/JS" in entries:
         return "JavaScript"
-    if (action := obj.get("/S")) in DANGEROUS_ACTIONS:
+    if "/Type" in entries and str(entries["/Type"]) == "/EmbeddedFile":
+        return "embedded file"
+    if "/S" in entries and (action := str(entries["/S"])) in DANGEROUS_ACTIONS:
         return f"{action} action"
-    if (subtype := obj.get("/Subtype")) in DANGEROUS_ANNOTATIONS:
+    if "/Subtype" in entries and (subtype := str(entries["/Subtype"])) in DANGEROUS_ANNOTATIONS:
         return f"{subtype} annotation"
     return None
 
