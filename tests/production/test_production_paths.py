@@ -61,12 +61,13 @@ def test_email_task_is_delivered_over_smtp_by_the_worker(base_env):
             "shell",
             "-v0",
             "-c",
-            "from gradadmit.core.mail import queue_email; "
-            "queue_email(to='applicant@example.tw', subject='報名完成 / Application received', body='內容 body')",
+            "from gradadmit.outbox.services import queue_email; "
+            "queue_email(to='applicant@example.tw', subject='報名完成 / Application received', body='內容 body', "
+            "cause='test')",
             env=env,
         )
         assert inbox.messages == []  # queued, not sent inside the request
-        manage("db_worker", "--batch", "--no-startup-delay", env=env)
+        manage("run_worker", "--batch", "--no-startup-delay", env=env)
     finally:
         controller.stop()
     assert len(inbox.messages) == 1

@@ -1,9 +1,10 @@
-"""allauth adapter: account emails go through the task worker and in both languages."""
+"""allauth adapter: account emails go through the outbox and in both languages."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.template.loader import render_to_string
 
-from gradadmit.core.mail import queue_email, render_bilingual
+from gradadmit.core.mail import render_bilingual
+from gradadmit.outbox.services import queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -30,4 +31,6 @@ class AccountAdapter(DefaultAccountAdapter):
             )
 
         subject, body = render_bilingual(render)
-        queue_email(to=email, subject=subject, body=body)
+        user = getattr(request, "user", None)
+        queue_email(to=email, subject=subject, body=body, cause=f"account:{template_prefix.rsplit('/', 1)[-1]}",
+                    concerns=user if user is not None and user.is_authenticated else None)  # fmt: skip

@@ -1,6 +1,5 @@
-"""Every email leaves through a background task, queued after the transaction commits, in both languages."""
+"""Rendering emails in both languages (Chinese first, then English); sending is the outbox app's job."""
 
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -25,10 +24,3 @@ def render_template_pair(template_prefix: str, context: dict) -> tuple[str, str]
         render_to_string(f"{template_prefix}_subject.txt", context),
         render_to_string(f"{template_prefix}_body.txt", context),
     )
-
-
-def queue_email(*, to: str, subject: str, body: str, message_id: int | None = None) -> None:
-    """Send later, by the worker, and only if the current transaction commits."""
-    from gradadmit.core.tasks import send_email
-
-    transaction.on_commit(lambda: send_email.enqueue(to=to, subject=subject, body=body, message_id=message_id))

@@ -25,3 +25,39 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.target_type}#{self.target_id}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker that is alive: it beats every few seconds; one silent past the lease is taken for dead."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=200, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+
+    def __str__(self):
+        return self.worker_id
+
+
+class ScheduledRun(models.Model):
+    """One run of a scheduled job for one time slot: the unique row is how several workers run it only once."""
+
+    name = models.CharField(max_length=80)
+    slot = models.DateTimeField()
+    enqueued_at = models.DateTimeField()
+    worker_id = models.CharField(max_length=64, blank=True)
+    task_result_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-slot"]
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="scheduled_run_once_per_slot")]
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+
+    def __str__(self):
+        return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"

@@ -50,7 +50,8 @@ def build_program_zip(build) -> None:
     applications = list(
         Application.objects.active().filter(program=build.program).select_related("program__cycle").order_by("pk")
     )
-    PacketBuild.objects.filter(pk=build.pk).update(status=PacketBuild.Status.RUNNING, total=len(applications))
+    # done=0: a build run again after its worker died starts its zip and its count afresh.
+    PacketBuild.objects.filter(pk=build.pk).update(status=PacketBuild.Status.RUNNING, total=len(applications), done=0)
     with tempfile.TemporaryDirectory() as folder:
         zip_path = Path(folder) / "packets.zip"
         with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_STORED) as archive:

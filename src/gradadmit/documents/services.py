@@ -6,11 +6,19 @@ from django.utils.translation import gettext as _
 
 from gradadmit.accounts.models import ApplicantProfile
 from gradadmit.applications.models import Application
-from gradadmit.core import clock
+from gradadmit.core import clock, jobs
 from gradadmit.core.audit import record_audit, snapshot
 from gradadmit.core.deadlines import calendar_for, scope_for
 from gradadmit.core.errors import DomainError
-from gradadmit.core.uploads import MB, UploadRejected, check_pdf, check_photo, clean_filename, human_size
+from gradadmit.core.uploads import (
+    MB,
+    UploadRejected,
+    check_pdf,
+    check_photo,
+    clean_filename,
+    human_size,
+    store_file,
+)
 from gradadmit.documents.models import Document, PacketBuild
 from gradadmit.documents.reopened import reopened_items
 from gradadmit.documents.selectors import applicable_requirements
@@ -24,7 +32,9 @@ def upload_window_open(*, application, profile) -> bool:
 def upload_document(*, applicant, application: Application, requirement, upload, profile=None) -> Document:
     """Check the file by content, store it under a generated name, make it the item's current version.
 
-    The previous version stays stored (not current). A refused file changes nothing.
+    The previous version stays stored (not current). A refused file changes nothing, nor does a storage
+    failure (StorageUnavailable: disk full, bucket unreachable) or a database failure after the file was stored
+    (the stored file is removed again).
     Racing uploads for one item are serialised on the application row; the unique
     constraint on the current version is the last guard. No email (the page shows the result).
     """
@@ -59,7 +69,7 @@ def upload_document(*, applicant, application: Application, requirement, upload,
     # Store first (slow, outside the lock); if the database refuses, the stored file is removed again.
     # The upload itself (not a File wrapper) lets local storage move Django's temporary file instead of copying it.
     upload.seek(0)
-    document.file.save("upload", ContentFile(checked.content) if checked.content is not None else upload, save=False)
+    store_file(document.file, "upload", ContentFile(checked.content) if checked.content is not None else upload)
     try:
         with transaction.atomic():
             Application.objects.select_for_update().get(pk=application.pk)
@@ -71,13 +81,14 @@ def upload_document(*, applicant, application: Application, requirement, upload,
                     raise UploadRejected(
                         _("All your files for this application together may be at most %(limit)s; with this file "
                           "they would be %(total)s. Make the files smaller.")
-                        % {"limit": human_size(total_limit * MB), "total": human_size(others + checked.size)}
+                        % {"limit": human_size(total_limit * MB), "total": human_size(others + checked.size)},
+                        reason="total_too_large",
                     )  # fmt: skip
             now = clock.now()
             current.filter(requirement=requirement).update(is_current=False, replaced_at=now)
             document.uploaded_at = now
             document.save()
-    except (DomainError, IntegrityError) as error:
+    except Exception as error:  # refused, raced, or the database failed: no row, so no file either
         document.file.delete(save=False)
         if isinstance(error, IntegrityError):
             raise DomainError(
@@ -130,5 +141,21 @@ def request_packet_build(*, actor, program) -> PacketBuild:
         if running is not None:
             return running
         build = PacketBuild.objects.create(program=program, requested_by=actor)
-        transaction.on_commit(lambda: build_program_packets.enqueue(build_id=build.pk))
+        jobs.enqueue(build_program_packets, build_id=build.pk)
+    return build
+
+
+def retry_packet_build(*, actor, build: PacketBuild) -> PacketBuild:
+    """Build a failed zip again (same build, from the start). Side effects: a task, an audit entry."""
+    from gradadmit.documents.tasks import build_program_packets
+
+    with transaction.atomic():
+        updated = PacketBuild.objects.filter(pk=build.pk, status=PacketBuild.Status.FAILED).update(
+            status=PacketBuild.Status.QUEUED, error="", done=0, finished_at=None
+        )
+        if not updated:
+            raise DomainError(_("Only a failed build can be tried again."))
+        record_audit(actor=actor, action="documents.packet_build_retried", target=build)
+        jobs.enqueue(build_program_packets, build_id=build.pk)
+    build.refresh_from_db()
     return build

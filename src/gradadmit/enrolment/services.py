@@ -13,11 +13,12 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from gradadmit.applications.models import Application
-from gradadmit.core import clock
+from gradadmit.core import clock, jobs
 from gradadmit.core.audit import record_audit, snapshot
 from gradadmit.core.choices import Identity
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.core.errors import DomainError
+from gradadmit.cycles.models import Program
 from gradadmit.enrolment.models import Admission, SeatPool, WaitlistEntry
 from gradadmit.notifications.services import notify
 from gradadmit.scoring.models import RankingRun
@@ -49,7 +50,7 @@ def _queue_refill(program_id: int) -> None:
     """A freed place during the promotion period is offered by the worker to the next in line."""
     from gradadmit.enrolment.tasks import fill_vacancies_task
 
-    transaction.on_commit(lambda: fill_vacancies_task.enqueue(program_id=program_id))
+    jobs.enqueue(fill_vacancies_task, program_id=program_id)
 
 
 def _close(*, actor, admission: Admission, pool: SeatPool, status: str, reason: str, action: str) -> None:
@@ -283,7 +284,29 @@ def mark_no_shows(*, actor, program) -> int:
     """After the deadline, offered admissions not checked in are marked no-show and their places freed."""
     if not actor.is_portal_staff:
         raise DomainError(_("Only staff mark no-shows."))
+    return _mark_no_shows(actor=actor, program=program)
+
+
+def lapse_overdue_offers() -> int:
+    """The schedule's run (every few minutes): offers not checked in by their deadline lapse, places go on.
+
+    The same rule as staff marking no-shows (an applicant's extension keeps the offer open); run twice it finds
+    nothing more to do. Returns the number of offers closed.
+    """
     now = clock.now()
+    program_ids = (
+        Admission.objects.filter(status=Admission.Status.OFFERED, deadline__lt=now)
+        .order_by("program_id").values_list("program_id", flat=True).distinct()
+    )  # fmt: skip
+    closed = 0
+    for program in Program.objects.filter(pk__in=list(program_ids)).select_related("cycle"):
+        closed += _mark_no_shows(actor=None, program=program)
+    return closed
+
+
+def _mark_no_shows(*, actor, program) -> int:
+    now = clock.now()
+    closed = 0
     with transaction.atomic():
         pools = _lock_pools([program.pk])
         late = list(
@@ -300,7 +323,8 @@ def mark_no_shows(*, actor, program) -> int:
                    status=Admission.Status.NO_SHOW, action="enrolment.no_show",
                    reason=_("Not checked in by the deadline."))  # fmt: skip
             notify(user=admission.applicant, template="enrolment/closed", context={"admission": admission})
-    return len(late)
+            closed += 1
+    return closed
 
 
 def _next_candidate(program, identity: str) -> WaitlistEntry | None:

@@ -11,3 +11,11 @@ def fill_vacancies_task(*, program_id: int):
     program = Program.objects.filter(pk=program_id).select_related("cycle").first()
     if program is not None:
         fill_vacancies(actor=None, program=program)
+
+
+@task()
+def lapse_overdue_offers():
+    """Scheduled every five minutes (core.jobs): offers past their check-in deadline lapse; safe to run twice."""
+    from gradadmit.enrolment.services import lapse_overdue_offers as lapse
+
+    return lapse()

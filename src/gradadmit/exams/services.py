@@ -6,7 +6,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from gradadmit.applications.models import Application
-from gradadmit.core import clock
+from gradadmit.core import clock, jobs
 from gradadmit.core.audit import record_audit, snapshot
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.core.errors import DomainError
@@ -246,7 +246,23 @@ def request_ticket_batch(*, actor, program) -> TicketBatch:
         if running is not None:
             return running
         batch = TicketBatch.objects.create(program=program, requested_by=actor)
-        transaction.on_commit(lambda: build_ticket_batch.enqueue(batch_id=batch.pk))
+        jobs.enqueue(build_ticket_batch, batch_id=batch.pk)
+    return batch
+
+
+def retry_ticket_batch(*, actor, batch: TicketBatch) -> TicketBatch:
+    """Build a failed ticket zip again (same batch, from the start). Side effects: a task, an audit entry."""
+    from gradadmit.exams.tasks import build_ticket_batch
+
+    with transaction.atomic():
+        updated = TicketBatch.objects.filter(pk=batch.pk, status=TicketBatch.Status.FAILED).update(
+            status=TicketBatch.Status.QUEUED, error="", done=0, finished_at=None
+        )
+        if not updated:
+            raise DomainError(_("Only a failed build can be tried again."))
+        record_audit(actor=actor, action="exams.ticket_batch_retried", target=batch)
+        jobs.enqueue(build_ticket_batch, batch_id=batch.pk)
+    batch.refresh_from_db()
     return batch
 
 

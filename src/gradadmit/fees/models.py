@@ -336,6 +336,8 @@ class StatementLine(models.Model):
     resolution_note = models.TextField(blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # When the applicant was told the amount was wrong (so a job run again never tells them twice).
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["statement_id", "line_number"]

@@ -10,10 +10,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from gradadmit.accounts.models import ApplicantProfile
-from gradadmit.core import clock
+from gradadmit.core import clock, jobs
 from gradadmit.core.audit import record_audit, snapshot
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.core.errors import DomainError
@@ -422,29 +423,35 @@ def start_statement_import(*, actor, cycle, upload, bank_format: str = "gradadmi
     else:
         from gradadmit.fees.tasks import import_statement_task
 
-        transaction.on_commit(lambda: import_statement_task.enqueue(statement_id=statement.pk))
+        with transaction.atomic():
+            jobs.enqueue(import_statement_task, statement_id=statement.pk)
     return statement
 
 
 def import_statement(*, statement_id: int) -> StatementImport:
     """Read the stored file in one pass and import it in batches (memory stays flat whatever the file size).
 
-    Idempotent: a finished import is left alone; lines already seen (by bank serial) are duplicates.
+    Idempotent and resumable: a finished import is left alone; lines already seen (by bank serial) are
+    duplicates; an import whose worker died goes on after the last batch it committed (batches are atomic and
+    written in file order), so no line, payment or audit entry is written twice. Counts are read back at the end.
     """
-    claimed = StatementImport.objects.filter(pk=statement_id, status=StatementImport.Status.QUEUED).update(
-        status=StatementImport.Status.RUNNING
-    )
+    claimed = StatementImport.objects.filter(
+        pk=statement_id, status__in=[StatementImport.Status.QUEUED, StatementImport.Status.RUNNING]
+    ).update(status=StatementImport.Status.RUNNING)
     statement = StatementImport.objects.select_related("cycle", "imported_by").get(pk=statement_id)
     if not claimed:
         return statement
     bank = bank_for(statement.cycle) if statement.cycle_id else default_bank()
     counts = Counter()
+    resume_after = statement.lines.aggregate(last=Max("line_number"))["last"] or 0
     try:
         with statement.file.open("rb") as binary:
             text, _encoding = statements.open_text(binary)
             columns = statements.columns_for(statement.bank_format, statement.mapping)
             batch = []
             for parsed in statements.read_statement(text, columns):
+                if parsed.line_number <= resume_after:
+                    continue  # imported by an earlier run of this job
                 batch.append(parsed)
                 if len(batch) >= BATCH_SIZE:
                     _import_batch(statement, batch, counts, bank)
@@ -460,13 +467,15 @@ def import_statement(*, statement_id: int) -> StatementImport:
             raise
         statement.refresh_from_db()
         return statement
-    StatementImport.objects.filter(pk=statement_id).update(
-        status=StatementImport.Status.DONE, finished_at=clock.now(), **_count_fields(counts)
-    )
-    if counts[StatementLine.Outcome.AMOUNT_WRONG]:
-        from gradadmit.fees.tasks import notify_amount_wrong_task
+    counts = Counter(dict(statement.lines.order_by().values_list("outcome").annotate(n=Count("pk"))))
+    with transaction.atomic():  # done, and the messages about wrong amounts queued, together
+        StatementImport.objects.filter(pk=statement_id).update(
+            status=StatementImport.Status.DONE, finished_at=clock.now(), **_count_fields(counts)
+        )
+        if counts[StatementLine.Outcome.AMOUNT_WRONG]:
+            from gradadmit.fees.tasks import notify_amount_wrong_task
 
-        transaction.on_commit(lambda: notify_amount_wrong_task.enqueue(statement_id=statement_id))
+            jobs.enqueue(notify_amount_wrong_task, statement_id=statement_id)
     statement.refresh_from_db()
     return statement
 
@@ -634,7 +643,10 @@ def resolve_line(*, actor, line: StatementLine, action: str, note: str, charge: 
 
 
 def notify_amount_wrong(*, statement_id: int) -> int:
-    """Tell applicants whose payment in this import was not the amount due (run by the worker). Returns the count."""
+    """Tell applicants whose payment in this import was not the amount due (run by the worker). Returns the count.
+
+    Run again after a worker died, it skips the charges already told (the line is marked with the message).
+    """
     lines = (
         StatementLine.objects.filter(statement_id=statement_id, outcome=StatementLine.Outcome.AMOUNT_WRONG)
         .select_related("charge__application__applicant", "charge__application__program", "charge__item")
@@ -650,6 +662,10 @@ def notify_amount_wrong(*, statement_id: int) -> int:
         )
         if charge.is_amount_wrong:
             with transaction.atomic():
+                if not StatementLine.objects.filter(pk=line.pk, notified_at__isnull=True).update(
+                    notified_at=clock.now()
+                ):
+                    continue  # told by an earlier run of this job
                 notify(user=charge.application.applicant, template="fees/amount_wrong",
                        context={"charge": charge, "application": charge.application})  # fmt: skip
     return len(done)

@@ -22,9 +22,10 @@ class Message(models.Model):
     body_en = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.NONE)
-    email_sent_at = models.DateTimeField(null=True, blank=True)
-    email_error = models.CharField(max_length=300, blank=True)
+    # The email that went with it, in the outbox (none when the message was not emailed).
+    email = models.OneToOneField(
+        "outbox.Email", null=True, blank=True, on_delete=models.SET_NULL, related_name="portal_message"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -34,6 +35,16 @@ class Message(models.Model):
 
     def __str__(self):
         return f"message #{self.pk} {self.kind}"
+
+    @property
+    def email_status(self) -> str:
+        """The email's state read from the outbox: none, queued (also while retrying), sent or failed."""
+        if self.email is None:
+            return self.EmailStatus.NONE
+        status = self.email.status
+        if status in (self.EmailStatus.SENT, self.EmailStatus.FAILED):
+            return status
+        return self.EmailStatus.QUEUED
 
     @property
     def subject(self):

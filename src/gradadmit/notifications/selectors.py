@@ -14,4 +14,4 @@ def unread_count(user) -> int:
 
 
 def message_of(user, pk) -> Message:
-    return get_object_or_404(inbox(user), pk=pk)
+    return get_object_or_404(inbox(user).select_related("email"), pk=pk)

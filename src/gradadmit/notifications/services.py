@@ -6,8 +6,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from gradadmit.core import clock
-from gradadmit.core.mail import SEPARATOR, queue_email
+from gradadmit.core.mail import SEPARATOR
 from gradadmit.notifications.models import Message
+from gradadmit.outbox.services import queue_email
 
 
 def _render(template: str, context: dict, language: str) -> tuple[str, str]:
@@ -18,40 +19,35 @@ def _render(template: str, context: dict, language: str) -> tuple[str, str]:
 
 
 def notify(*, user, template: str, context: dict, email: bool = True) -> Message:
-    """Store the message in both languages; queue one email holding both (after commit).
+    """Store the message in both languages and, in the same transaction, its email (both languages) in the outbox.
 
     `template` names notifications/email/<template>_subject.txt and _body.txt.
     """
     context = {**context, "user": user, "site_url": settings.SITE_URL}
     subject_zh, body_zh = _render(template, context, "zh-hant")
     subject_en, body_en = _render(template, context, "en")
-    message = Message.objects.create(
-        recipient=user,
-        kind=template,
-        subject_zh=subject_zh,
-        subject_en=subject_en,
-        body_zh=body_zh,
-        body_en=body_en,
-        email_status=Message.EmailStatus.QUEUED if email else Message.EmailStatus.NONE,
-    )
+    return deliver_message(
+        user=user, kind=template, subject_zh=subject_zh, subject_en=subject_en, body_zh=body_zh, body_en=body_en,
+        email=email, cause=f"message:{template}",
+    )  # fmt: skip
+
+
+def deliver_message(*, user, kind: str, subject_zh: str, subject_en: str, body_zh: str, body_en: str,
+                    email: bool = True, cause: str = "") -> Message:  # fmt: skip
+    """An inbox message already rendered (a mailing renders its own), with its outbox email when asked."""
+    outbox_email = None
     if email:
-        queue_email(
+        outbox_email = queue_email(
             to=user.email,
             subject=f"[GradAdmit] {subject_zh} / {subject_en}",
             body=body_zh + SEPARATOR + body_en + "\n",
-            message_id=message.id,
+            cause=cause or f"message:{kind}",
+            concerns=user,
         )
-    return message
-
-
-def record_email_result(*, message_id: int, error: str) -> None:
-    """Called by the email task: sent, or failed with the reason (shown to the applicant and staff)."""
-    if error:
-        Message.objects.filter(pk=message_id).update(email_status=Message.EmailStatus.FAILED, email_error=error[:300])
-    else:
-        Message.objects.filter(pk=message_id).update(
-            email_status=Message.EmailStatus.SENT, email_sent_at=clock.now(), email_error=""
-        )
+    return Message.objects.create(
+        recipient=user, kind=kind, subject_zh=subject_zh, subject_en=subject_en, body_zh=body_zh, body_en=body_en,
+        email=outbox_email,
+    )  # fmt: skip
 
 
 def mark_read(*, user, message: Message) -> None:

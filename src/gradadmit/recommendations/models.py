@@ -117,9 +117,10 @@ class RecommendationNotice(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     message = models.TextField(_("message to the recommender"), blank=True)
     created_at = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
+    # Its email in the outbox: the status, send time and failure shown on the pages are read from there.
+    email = models.OneToOneField(
+        "outbox.Email", null=True, blank=True, on_delete=models.SET_NULL, related_name="recommendation_notice"
+    )
 
     class Meta:
         ordering = ["request_id", "created_at", "id"]
@@ -136,3 +137,17 @@ class RecommendationNotice(models.Model):
 
     def __str__(self):
         return f"notice #{self.pk} {self.kind}"
+
+    @property
+    def status(self) -> str:
+        """Queued (also while the outbox retries), sent or failed: read from the outbox email."""
+        status = self.email.status if self.email_id else self.Status.QUEUED
+        return status if status in (self.Status.SENT, self.Status.FAILED) else self.Status.QUEUED
+
+    @property
+    def sent_at(self):
+        return self.email.sent_at if self.email_id else None
+
+    @property
+    def error(self) -> str:
+        return self.email.last_error if self.email_id and self.status == self.Status.FAILED else ""

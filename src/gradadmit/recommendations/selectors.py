@@ -22,7 +22,9 @@ def letters_window(calendar, scope):
 
 
 def _with_notices(queryset):
-    return queryset.prefetch_related(Prefetch("notices", queryset=RecommendationNotice.objects.order_by("created_at")))
+    return queryset.prefetch_related(
+        Prefetch("notices", queryset=RecommendationNotice.objects.select_related("email").order_by("created_at"))
+    )
 
 
 def requests_of_application(application):

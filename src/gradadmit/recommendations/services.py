@@ -28,6 +28,7 @@ from gradadmit.core.rocdate import format_for_language
 from gradadmit.core.uploads import MB, check_pdf, clean_filename
 from gradadmit.cycles.models import Program
 from gradadmit.notifications.services import notify
+from gradadmit.outbox.services import queue_email
 from gradadmit.recommendations import letterform
 from gradadmit.recommendations.forms import DETAIL_FIELDS
 from gradadmit.recommendations.models import RecommendationLetter, RecommendationNotice, RecommendationRequest
@@ -81,8 +82,6 @@ def _issue_notice(*, request, kind, message="", window=None) -> RecommendationNo
 
     Each notice has its own token, so every email's link keeps working; only the hash is stored.
     """
-    from gradadmit.recommendations.tasks import send_recommendation_notice
-
     raw = secrets.token_urlsafe(32)  # 256 bits
     notice = RecommendationNotice.objects.create(
         request=request, kind=kind, token_hash=hash_token(raw), message=message, created_at=clock.now()
@@ -104,24 +103,12 @@ def _issue_notice(*, request, kind, message="", window=None) -> RecommendationNo
     subject, body = render_bilingual(
         lambda: render_template_pair("notifications/email/recommendations/notice", context)
     )  # fmt: skip
-    to, notice_id = request.email, notice.pk
-    transaction.on_commit(
-        lambda: send_recommendation_notice.enqueue(notice_id=notice_id, to=to, subject=f"[GradAdmit] {subject}",
-                                                   body=body)
+    notice.email = queue_email(
+        to=request.email, subject=f"[GradAdmit] {subject}", body=body, cause=f"recommendation:{kind}",
+        concerns=application.applicant,
     )  # fmt: skip
+    notice.save(update_fields=["email"])
     return notice
-
-
-def record_notice_result(*, notice_id: int, error: str) -> None:
-    """Called by the email task: sent, or failed with the reason (shown to the applicant and the office)."""
-    if error:
-        RecommendationNotice.objects.filter(pk=notice_id).update(
-            status=RecommendationNotice.Status.FAILED, error=error[:300]
-        )
-    else:
-        RecommendationNotice.objects.filter(pk=notice_id).update(
-            status=RecommendationNotice.Status.SENT, sent_at=clock.now(), error=""
-        )
 
 
 # --- the applicant --------------------------------------------------------------------------

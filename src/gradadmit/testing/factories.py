@@ -168,9 +168,16 @@ def recommendation_token(request, kind="invitation") -> str:
     from gradadmit.recommendations.models import RecommendationNotice
     from gradadmit.recommendations.selectors import hash_token
 
+    from gradadmit.outbox.models import Email
+
     raw = secrets.token_urlsafe(32)
+    email = Email.objects.create(
+        to=request.email, subject="[GradAdmit] invitation", body="link", cause=f"recommendation:{kind}",
+        status=Email.Status.SENT, attempts=1, next_attempt_at=clock.now(), sent_at=clock.now(),
+        message_id=f"<{raw[:16]}@test.gradadmit.local>",
+    )  # fmt: skip
     RecommendationNotice.objects.create(
-        request=request, kind=kind, token_hash=hash_token(raw), created_at=clock.now(), status="sent"
+        request=request, kind=kind, token_hash=hash_token(raw), created_at=clock.now(), email=email
     )
     return raw
 

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from gradadmit.outbox.models import Email
 from gradadmit.recommendations import services
 from gradadmit.recommendations.models import RecommendationNotice, RecommendationRequest
 from gradadmit.testing.factories import ApplicationFactory, RecommendationRequestFactory
@@ -80,7 +81,9 @@ def test_the_applicant_cannot_open_the_letter_by_the_office_url(client, applicat
 
 def test_a_failed_email_shows_on_the_applicants_page(client, application):
     recommendation = add(application)
-    RecommendationNotice.objects.filter(request=recommendation).update(status="failed", error="SMTPRecipientsRefused")
+    Email.objects.filter(recommendation_notice__request=recommendation).update(
+        status="failed", last_error="SMTPRecipientsRefused"
+    )
     client.force_login(application.applicant)
     page = client.get(list_url(application)).content.decode()
     assert "Sending failed" in page or "寄送失敗" in page

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from gradadmit.core import clock
 from gradadmit.cycles.models import Milestone
+from gradadmit.outbox.models import Email
 from gradadmit.recommendations import services
-from gradadmit.recommendations.models import RecommendationNotice
 from gradadmit.testing.factories import (
     ApplicationFactory,
     DepartmentStaffFactory,
@@ -42,7 +42,9 @@ def test_counts_requested_completed_declined_and_failures(client, staff, applica
     services.submit_upload(request=accepted(add(application)), upload=upload("a.pdf", pdf_bytes()))
     services.decline(request=add(application, email="no@example.tw"), reason="忙碌")
     waiting = add(application, email="wait@example.tw")
-    RecommendationNotice.objects.filter(request=waiting).update(status="failed", error="SMTPRecipientsRefused: 550")
+    Email.objects.filter(recommendation_notice__request=waiting).update(
+        status="failed", last_error="SMTPRecipientsRefused: 550"
+    )
     client.force_login(staff)
     response = client.get(page_url(application.program))
     summary = response.context["summary"]
