@@ -27,19 +27,24 @@ class AnnouncementForm(forms.Form):
         required=False,
         empty_label=_("The whole cycle (every programme)"),
     )
-    title_zh = forms.CharField(label=_("Title (Chinese)"), max_length=200)
+    title_zh = forms.CharField(
+        label=_("Title (Chinese)"), max_length=200, widget=forms.TextInput(attrs={"lang": "zh-Hant"})
+    )
     body_zh = forms.CharField(
         label=_("Text (Chinese)"),
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 8, "lang": "zh-Hant"}),
         help_text=_("Plain text: line breaks are kept and web addresses become links."),
     )
     title_en = forms.CharField(
         label=_("Title (English)"),
         max_length=200,
         required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
         help_text=_("Shown to English readers; the Chinese title is shown when empty."),
     )
-    body_en = forms.CharField(label=_("Text (English)"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    body_en = forms.CharField(
+        label=_("Text (English)"), widget=forms.Textarea(attrs={"rows": 8, "lang": "en"}), required=False
+    )
     publish_at = forms.DateTimeField(
         label=_("Publish at"),
         required=False,

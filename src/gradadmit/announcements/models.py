@@ -20,11 +20,11 @@ class Announcement(models.Model):
     program = models.ForeignKey(
         "cycles.Program", null=True, blank=True, on_delete=models.PROTECT, related_name="announcements"
     )
-    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    body_zh = models.TextField(_("text (Chinese)"))
-    body_en = models.TextField(_("text (English)"), blank=True)
-    publish_at = models.DateTimeField(_("publish at"))
+    title_zh = models.CharField(_("Title (Chinese)"), max_length=200)
+    title_en = models.CharField(_("Title (English)"), max_length=200, blank=True)
+    body_zh = models.TextField(_("Text (Chinese)"))
+    body_en = models.TextField(_("Text (English)"), blank=True)
+    publish_at = models.DateTimeField(_("Publish at"))
     pinned = models.BooleanField(_("pinned"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

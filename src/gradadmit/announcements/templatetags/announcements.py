@@ -26,3 +26,10 @@ def newsdate(value):
     if value is None:
         return ""
     return format_for_language(timezone.localtime(value).date(), get_language() or "zh-hant")
+
+
+@register.filter
+def text_lang(obj, field):
+    """The language of what `tr` shows for obj.<field>: English only when English is read and was written."""
+    english = not (get_language() or "zh-hant").startswith("zh") and getattr(obj, f"{field}_en", "")
+    return "en" if english else "zh-Hant"

@@ -92,6 +92,7 @@ def test_english_falls_back_to_chinese_when_no_english_was_written(english, cycl
     announcement = make_announcement(cycle, title="延期公告", title_en="", body_en="")
     detail = english.get(reverse("announcements:detail", args=[announcement.pk])).content.decode()
     assert "延期公告" in detail and "內容" in detail
+    assert '<h1 id="announcement-title" lang="zh-Hant">' in detail  # the page is English, this title is not
 
 
 def test_future_announcement_is_hidden_everywhere_until_its_time(client, cycle, office, move_clock):
