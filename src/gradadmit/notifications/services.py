@@ -33,8 +33,11 @@ def notify(*, user, template: str, context: dict, email: bool = True) -> Message
 
 
 def deliver_message(*, user, kind: str, subject_zh: str, subject_en: str, body_zh: str, body_en: str,
-                    email: bool = True, cause: str = "") -> Message:  # fmt: skip
-    """An inbox message already rendered (a mailing renders its own), with its outbox email when asked."""
+                    email: bool = True, cause: str = "", kick: bool = True) -> Message:  # fmt: skip
+    """An inbox message already rendered (a mailing renders its own), with its outbox email when asked.
+
+    Writing many at once (a mailing's batch), pass kick=False and call outbox.services.kick_delivery() once.
+    """
     outbox_email = None
     if email:
         outbox_email = queue_email(
@@ -43,6 +46,7 @@ def deliver_message(*, user, kind: str, subject_zh: str, subject_en: str, body_z
             body=body_zh + SEPARATOR + body_en + "\n",
             cause=cause or f"message:{kind}",
             concerns=user,
+            kick=kick,
         )
     return Message.objects.create(
         recipient=user, kind=kind, subject_zh=subject_zh, subject_en=subject_en, body_zh=body_zh, body_en=body_en,
