@@ -8,3 +8,8 @@ class CoreConfig(AppConfig):
     name = "gradadmit.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from gradadmit.core import metrics
+
+        metrics.register_collector()  # queue figures read at scrape time; other apps add register_metric_source()

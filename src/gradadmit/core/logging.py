@@ -3,6 +3,8 @@
 import logging
 import re
 
+from pythonjsonlogger.json import JsonFormatter
+
 PATTERNS = [
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email]"),
     (re.compile(r"\b[A-Z][12489]\d{8}\b"), "[national-id]"),
@@ -25,6 +27,34 @@ class RedactPersonalData(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+class RedactingFormatter(logging.Formatter):
+    """Plain text, redacted as a whole: the message, a traceback's text and any extra field."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class RedactingJsonFormatter(JsonFormatter):
+    """One JSON object a line (GRADADMIT_LOG_FORMAT=json); every value redacted before it is serialised.
+
+    Redacting the fields rather than the serialised line keeps the JSON valid. Django's `request`
+    extra (an object whose text holds the query string) is left out.
+    """
+
+    def process_log_record(self, log_data):
+        return {key: _redacted(value) for key, value in log_data.items() if key != "request"}
+
+
+def _redacted(value):
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, dict):
+        return {key: _redacted(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(item) for item in value]
+    return redact(str(value))
 
 
 def _gunicorn_logger():

@@ -11,8 +11,10 @@ cleaned file is opened and walked again before it is accepted: anything left ref
 upload (fail closed). A PDF without active content is stored byte for byte as uploaded.
 """
 
+import errno
 import hashlib
 import io
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -23,7 +25,9 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from gradadmit.core.errors import DomainError
+from gradadmit.core.metrics import STORAGE_FAILURES, UPLOADS_REFUSED
 
+logger = logging.getLogger(__name__)
 MB = 1024 * 1024
 PDF_TAIL_WINDOW = 1024  # %%EOF must be in the last KiB (PDF spec allows trailing whitespace only)
 PHOTO_MIN_SIDE, PHOTO_MAX_SIDE = 200, 6000
@@ -45,8 +49,23 @@ RAW_MARKERS = re.compile(rb"/(?:JavaScript|EmbeddedFile|Launch)")  # one pass: ~
 
 
 class UploadRejected(DomainError):
-    def __init__(self, message):
+    """A refused file. `reason` is a short code counted in gradadmit_uploads_refused_total (no personal data)."""
+
+    def __init__(self, message, *, reason: str = "other"):
         super().__init__(message, code="upload_rejected")
+        self.reason = reason
+        UPLOADS_REFUSED.labels(reason=reason).inc()
+
+
+class StorageUnavailable(DomainError):
+    """The storage failed to keep a checked file (disk full, bucket unreachable): nothing was recorded."""
+
+    def __init__(self):
+        super().__init__(
+            _("The server could not store your file right now. Your previous file is kept; please try again in a "
+              "few minutes, and contact the admissions office if it keeps happening."),
+            code="storage_unavailable",
+        )  # fmt: skip
 
 
 @dataclass
@@ -80,14 +99,17 @@ def _read_all(upload) -> bytes:
 
 def _check_size(size: int, max_bytes: int):
     if size == 0:
-        raise UploadRejected(_("The file is empty (0 bytes). Choose the right file and upload it again."))
+        raise UploadRejected(
+            _("The file is empty (0 bytes). Choose the right file and upload it again."), reason="empty"
+        )
     if size > max_bytes:
         shown, limit = human_size(size), human_size(max_bytes)
         if shown == limit:  # just over: rounded figures would read "5.0 MB; the limit is 5.0 MB"
             shown, limit = f"{size:,} B", f"{max_bytes:,} B"
         raise UploadRejected(
             _("The file is %(size)s; the limit for this item is %(limit)s. Make it smaller and upload it again.")
-            % {"size": shown, "limit": limit}
+            % {"size": shown, "limit": limit},
+            reason="too_large",
         )
 
 
@@ -103,35 +125,47 @@ def check_pdf(upload, *, max_bytes: int, max_pages: int | None = None) -> Checke
     _check_size(size, max_bytes)
     data = _read_all(upload)
     if not data.startswith(b"%PDF-"):
-        raise UploadRejected(_("This file is not a PDF (whatever its name says). Save or export it as PDF."))
+        raise UploadRejected(
+            _("This file is not a PDF (whatever its name says). Save or export it as PDF."), reason="not_pdf"
+        )
     if b"%%EOF" not in data[-PDF_TAIL_WINDOW:] or data[data.rindex(b"%%EOF") + 5 :].strip():
         raise UploadRejected(
-            _("This PDF is incomplete or has data after its end (damaged, truncated or disguised). Export it again.")
+            _("This PDF is incomplete or has data after its end (damaged, truncated or disguised). Export it again."),
+            reason="truncated",
         )
     try:
         pdf = pikepdf.open(io.BytesIO(data), attempt_recovery=False, suppress_warnings=True)
     except pikepdf.PasswordError as error:
-        raise UploadRejected(_("This PDF is password-protected. Remove the password and upload it again.")) from error
+        raise UploadRejected(
+            _("This PDF is password-protected. Remove the password and upload it again."), reason="encrypted"
+        ) from error
     except pikepdf.PdfError as error:
-        raise UploadRejected(_("This PDF is damaged and cannot be opened. Export it again and upload it.")) from error
+        raise UploadRejected(
+            _("This PDF is damaged and cannot be opened. Export it again and upload it."), reason="damaged"
+        ) from error
     with pdf:
         if pdf.is_encrypted:
-            raise UploadRejected(_("This PDF is encrypted. Save it without protection and upload it again."))
+            raise UploadRejected(
+                _("This PDF is encrypted. Save it without protection and upload it again."), reason="encrypted"
+            )
         try:
             pages = len(pdf.pages)
         except pikepdf.PdfError as error:
             raise UploadRejected(
-                _("This PDF is damaged and cannot be opened. Export it again and upload it.")
+                _("This PDF is damaged and cannot be opened. Export it again and upload it."), reason="damaged"
             ) from error
         if pdf.get_warnings():
             # qpdf had to repair the file: we do not accept what the parser silently fixes.
-            raise UploadRejected(_("This PDF is damaged (it needed repair to open). Export it again and upload it."))
+            raise UploadRejected(
+                _("This PDF is damaged (it needed repair to open). Export it again and upload it."), reason="damaged"
+            )
         if pages == 0:
-            raise UploadRejected(_("This PDF has no pages."))
+            raise UploadRejected(_("This PDF has no pages."), reason="no_pages")
         if max_pages and pages > max_pages:
             raise UploadRejected(
                 _("This PDF has %(pages)d pages; the limit for this item is %(limit)d.")
-                % {"pages": pages, "limit": max_pages}
+                % {"pages": pages, "limit": max_pages},
+                reason="too_many_pages",
             )
         # Objects outside the cross-reference table (an older revision, a hidden orphan) are invisible to the walk
         # but would be kept in a byte-for-byte copy: a plainly spelled marker in the raw bytes means rewrite.
@@ -173,7 +207,8 @@ def _not_removable() -> UploadRejected:
         _(
             "This PDF contains scripts or attached files that could not be removed safely. Print it to a new PDF "
             "(Print, then Save as PDF) and upload that file."
-        )
+        ),
+        reason="active_content",
     )
 
 
@@ -277,24 +312,26 @@ def check_photo(upload, *, max_bytes: int) -> CheckedFile:
             kind = probe.format
             probe.verify()
         if kind not in ("JPEG", "PNG"):
-            raise UploadRejected(_("The photo must be a JPEG or PNG image."))
+            raise UploadRejected(_("The photo must be a JPEG or PNG image."), reason="not_image")
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
             if width * height > PHOTO_MAX_PIXELS or max(width, height) > PHOTO_MAX_SIDE:
                 raise UploadRejected(
                     _("The photo is too large (%(w)d × %(h)d pixels). Use at most %(max)d pixels a side.")
-                    % {"w": width, "h": height, "max": PHOTO_MAX_SIDE}
+                    % {"w": width, "h": height, "max": PHOTO_MAX_SIDE},
+                    reason="image_too_large",
                 )
             if min(width, height) < PHOTO_MIN_SIDE:
                 raise UploadRejected(
                     _("The photo is too small (%(w)d × %(h)d pixels). Use at least %(min)d pixels a side.")
-                    % {"w": width, "h": height, "min": PHOTO_MIN_SIDE}
+                    % {"w": width, "h": height, "min": PHOTO_MIN_SIDE},
+                    reason="image_too_small",
                 )
             image = ImageOps.exif_transpose(image).convert("RGB")
             out = io.BytesIO()
             image.save(out, "JPEG", quality=90, optimize=True)  # no exif=: metadata is dropped
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
-        raise UploadRejected(_("The photo must be a JPEG or PNG image.")) from error
+        raise UploadRejected(_("The photo must be a JPEG or PNG image."), reason="not_image") from error
     content = out.getvalue()
     return CheckedFile(
         content=content,
@@ -322,9 +359,50 @@ class SizeLimitUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
         if self.received > self.limit:
+            if not self.exceeded:
+                UPLOADS_REFUSED.labels(reason="too_large").inc()
             self.exceeded = True
             raise SkipFile
         return raw_data
 
     def file_complete(self, file_size):
         return None
+
+
+def storage_errors() -> tuple[type[BaseException], ...]:
+    """What a storage raises when it cannot keep a file: OSError locally (ENOSPC: the disk is full), boto's on S3."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # local files only
+        return (OSError,)
+    return (OSError, BotoCoreError, ClientError)
+
+
+def store_file(field_file, name: str, content) -> None:
+    """Save `content` into a model's file field without saving the model (FieldFile.save(..., save=False)).
+
+    A storage failure raises StorageUnavailable, a translated message for the person, after removing
+    whatever part of the file was written (a full disk leaves a truncated file behind otherwise).
+    The target name is chosen here, from the field's upload_to, so the part can be found.
+    """
+    field, storage = field_file.field, field_file.storage
+    target = storage.get_available_name(field.generate_filename(field_file.instance, name), max_length=field.max_length)
+    try:
+        stored = storage.save(target, content, max_length=field.max_length)
+    except storage_errors() as error:
+        disk_full = isinstance(error, OSError) and error.errno == errno.ENOSPC
+        STORAGE_FAILURES.labels(kind="disk_full" if disk_full else "other").inc()
+        logger.error("storage could not keep a file (%s)", "disk full" if disk_full else type(error).__name__,
+                     exc_info=error)  # fmt: skip
+        _remove_partial(storage, target)
+        raise StorageUnavailable() from error
+    field_file.name = stored
+    setattr(field_file.instance, field.attname, stored)
+
+
+def _remove_partial(storage, name: str) -> None:
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except storage_errors():  # the storage is failing; the orphan, if any, holds no record
+        logger.warning("storage: could not remove a partly written file")
