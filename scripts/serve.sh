@@ -8,6 +8,12 @@ PORT=${PORT:-8000}
 WEB_WORKERS=${WEB_WORKERS:-2}
 WEB_THREADS=${WEB_THREADS:-8}
 
+# Prometheus multiprocess mode (PROMETHEUS_MULTIPROC_DIR set): the workers' counters live in files summed at
+# scrape time; the files of an earlier run must go before the workers start.
+if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+  mkdir -p "$PROMETHEUS_MULTIPROC_DIR" && find "$PROMETHEUS_MULTIPROC_DIR" -maxdepth 1 -name '*.db' -delete
+fi
+
 $BIN/python manage.py db_worker --queue-name default &
 worker=$!
 $BIN/gunicorn gradadmit.wsgi --pythonpath src --worker-class gthread --workers "$WEB_WORKERS" \
