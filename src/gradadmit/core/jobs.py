@@ -183,3 +183,26 @@ def enqueue(task, **kwargs) -> None:
         task.enqueue(**kwargs)
     else:
         transaction.on_commit(lambda: task.enqueue(**kwargs))
+
+
+# --- staff: what runs, and trying a failed job again ----------------------------------------------------
+
+
+def retry_failed_task(*, actor, task_result_id: str):
+    """Queue a failed job again with the same arguments (every job is safe to run again). Audited.
+
+    Returns the new task result; raises DomainError when the job is not failed (it is waiting or running).
+    """
+    from django.utils.translation import gettext as _
+    from django_tasks_db.models import DBTaskResult
+
+    from gradadmit.core.audit import record_audit
+    from gradadmit.core.errors import DomainError
+
+    row = DBTaskResult.objects.filter(pk=task_result_id).first()
+    if row is None or row.status != TaskResultStatus.FAILED:
+        raise DomainError(_("Only a failed job can be tried again."))
+    with transaction.atomic():
+        result = row.task.enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+        record_audit(actor=actor, action="jobs.retried", target=row, after={"new": str(result.id)})
+    return result

@@ -14,4 +14,5 @@ urlpatterns = [
     path("office/applications/<int:pk>/packet.pdf", office.application_packet, name="application_packet"),
     path("office/programs/<int:pk>/packets/", office.program_packets, name="program_packets"),
     path("office/packets/<int:pk>/download/", office.packet_download, name="packet_download"),
+    path("office/packets/<int:pk>/retry/", office.packet_retry, name="packet_retry"),
 ]

@@ -19,6 +19,8 @@ urlpatterns = [
     path("office/programs/<int:pk>/exam/accommodations/", office.accommodations, name="accommodations"),
     path("office/tickets/<int:pk>/ticket.pdf", office.staff_ticket_pdf, name="staff_ticket_pdf"),
     path("office/ticket-batches/<int:pk>/download/", office.batch_download, name="batch_download"),
+    path("office/programs/<int:pk>/exam/tickets/builds/", office.batches, name="batches"),
+    path("office/ticket-batches/<int:pk>/retry/", office.batch_retry, name="batch_retry"),
     path("office/accommodations/<int:pk>/decide/", office.decide_accommodation, name="decide_accommodation"),
     path("office/accommodations/<int:pk>/proof/", office.accommodation_proof, name="accommodation_proof"),
 ]

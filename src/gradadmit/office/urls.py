@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gradadmit.office import views
+from gradadmit.office import jobs, views
 
 app_name = "office"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("cycles/<int:pk>/clone/", views.clone_cycle, name="clone_cycle"),
     path("cycles/<int:pk>/import/", views.import_programs, name="import_programs"),
     path("cycles/<int:pk>/extensions/", views.extensions, name="extensions"),
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<str:task_id>/retry/", jobs.job_retry, name="job_retry"),
 ]

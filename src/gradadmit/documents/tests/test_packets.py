@@ -246,3 +246,48 @@ def test_zip_and_packet_downloads_are_scoped_to_the_staff_members_programmes(
         reverse("documents:program_packets", args=[program.pk]), headers={"Accept": "application/json"}
     )
     assert progress.json() == {"status": "done", "percent": 100}
+
+
+def test_a_build_whose_worker_died_is_built_again_from_the_start(application):
+    from gradadmit.documents.tasks import build_program_packets
+
+    build = PacketBuild.objects.create(program=application.program, status="running", done=7, total=1)
+    build_program_packets.call(build_id=build.pk)  # what the sweeper's requeue runs
+    build.refresh_from_db()
+    assert (build.status, build.done, build.total) == ("done", 1, 1)
+    with zipfile.ZipFile(build.file.open("rb")) as archive:
+        assert archive.namelist() == [packet_filename(application)]
+
+
+def test_a_failed_build_can_be_tried_again_from_its_page(application, client, django_capture_on_commit_callbacks):
+    staff = DepartmentStaffFactory()
+    assign(staff, application.program)
+    build = PacketBuild.objects.create(program=application.program, status="failed", error="OSError")
+    client.force_login(staff)
+    page = client.get(reverse("documents:program_packets", args=[application.program.pk])).content.decode()
+    assert reverse("documents:packet_retry", args=[build.pk]) in page and "http-equiv" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("documents:packet_retry", args=[build.pk]))
+    build.refresh_from_db()
+    assert build.status == "done" and build.error == ""
+    assert client.post(reverse("documents:packet_retry", args=[build.pk])).status_code == 302  # refused, said
+    assert PacketBuild.objects.count() == 1
+
+
+def test_another_programmes_staff_cannot_retry_a_build(application, client):
+    build = PacketBuild.objects.create(program=application.program, status="failed")
+    other = DepartmentStaffFactory()
+    assign(other, ProgramFactory(cycle=application.program.cycle))
+    client.force_login(other)
+    assert client.post(reverse("documents:packet_retry", args=[build.pk])).status_code == 404
+
+
+def test_the_live_region_partial_polls_only_while_a_build_runs(application, client):
+    staff = DepartmentStaffFactory()
+    assign(staff, application.program)
+    client.force_login(staff)
+    url = reverse("documents:program_packets", args=[application.program.pk]) + "?partial=1"
+    assert 'data-live-active="false"' in client.get(url).content.decode()
+    PacketBuild.objects.create(program=application.program, status="running", total=3)
+    partial = client.get(url).content.decode()
+    assert 'data-live-active="true"' in partial and "<html" not in partial

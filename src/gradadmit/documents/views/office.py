@@ -83,7 +83,21 @@ def program_packets(request, pk):
     if request.headers.get("Accept", "").startswith("application/json"):
         latest = builds[0] if builds else None
         return JsonResponse({"status": latest.status if latest else "", "percent": latest.percent if latest else 0})
-    return render(request, "documents/office_packets.html", {"program": program, "builds": builds})
+    template = "documents/_packet_builds.html" if request.GET.get("partial") else "documents/office_packets.html"
+    return render(request, template, {"program": program, "builds": builds})
+
+
+@staff_required()
+@require_POST
+def packet_retry(request, pk):
+    build = get_object_or_404(PacketBuild, pk=pk)
+    program_for_staff(request.user, build.program_id)  # 404 outside the staff member's programmes
+    try:
+        services.retry_packet_build(actor=request.user, build=build)
+        messages.success(request, _("The packets are being built again; this page shows the progress."))
+    except DomainError as refusal:
+        messages.error(request, str(refusal))
+    return redirect("documents:program_packets", pk=build.program_id)
 
 
 @staff_required()

@@ -141,3 +141,28 @@ def test_another_applicants_accommodation_page_is_404(client, program):
     application, other = ApplicationFactory(program=program), ApplicationFactory()
     client.force_login(other.applicant)
     assert client.get(reverse("exams:accommodation", args=[application.pk])).status_code == 404
+
+
+def test_a_failed_ticket_batch_can_be_tried_again(
+    client, program, staff, applicant_app, django_capture_on_commit_callbacks
+):
+    prepare(program, staff)
+    batch = TicketBatch.objects.create(program=program, status="failed", error="OSError")
+    client.force_login(staff)
+    partial = client.get(reverse("exams:batches", args=[program.pk])).content.decode()
+    assert reverse("exams:batch_retry", args=[batch.pk]) in partial and 'data-live-active="false"' in partial
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("exams:batch_retry", args=[batch.pk])).status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.done == batch.total == 1
+
+
+def test_a_ticket_batch_whose_worker_died_is_built_again_from_the_start(program, staff, applicant_app):
+    from gradadmit.exams.tasks import build_ticket_batch
+
+    prepare(program, staff)
+    batch = TicketBatch.objects.create(program=program, status="running", done=5, total=1)
+    build_ticket_batch.call(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.done) == ("done", 1)
+    assert len(zipfile.ZipFile(batch.file.open("rb")).namelist()) == 1

@@ -138,6 +138,28 @@ def request_batch(request, pk):
 
 
 @staff_required()
+def batches(request, pk):
+    """The ticket builds of a programme, as the page's live region shows them (polled while one runs)."""
+    program = program_for_staff(request.user, pk)
+    return render(
+        request, "exams/_ticket_batches.html", {"batches": list(TicketBatch.objects.filter(program=program)[:3])}
+    )
+
+
+@staff_required()
+@require_POST
+def batch_retry(request, pk):
+    batch = get_object_or_404(TicketBatch, pk=pk)
+    program = program_for_staff(request.user, batch.program_id)  # 404 outside the staff member's programmes
+    return _act(
+        request,
+        program,
+        lambda: services.retry_ticket_batch(actor=request.user, batch=batch),
+        _("The tickets are being built again; this page shows the progress."),
+    )
+
+
+@staff_required()
 def batch_download(request, pk):
     batch = get_object_or_404(TicketBatch, pk=pk, status=TicketBatch.Status.DONE)
     program_for_staff(request.user, batch.program_id)  # 404 outside the staff member's programmes

@@ -420,6 +420,41 @@ def test_import_in_batches_keeps_counting(monkeypatch):
     assert imported.matched == 5 and Charge.objects.filter(status="paid").count() == 5
 
 
+def test_an_import_whose_worker_died_goes_on_after_its_last_batch_and_pays_nothing_twice(monkeypatch, settings):
+    from gradadmit.core.models import AuditEntry
+    from gradadmit.fees.models import Payment
+
+    settings.GRADADMIT_STATEMENT_SYNC_KB = 0
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    charges = [application_fee_charge() for _ in range(5)]
+    half = [charges[0], charges[1]]  # the second charge is paid twice over in the file: its second line is partial
+    rows = [line(account_of(c), serial=f"S{i}") for i, c in enumerate(charges)]
+    rows.append(line(account_of(half[1]), amount=100, serial="S9"))
+    imported = run_import(statement(*rows))  # queued for the worker (immediate backend runs after commit only)
+    real_batch, calls = services._import_batch, []
+
+    def batch_then_killed(*args, **kwargs):
+        if calls:
+            raise KeyboardInterrupt  # the worker is killed after its first batch committed (not an Exception)
+        calls.append(1)
+        real_batch(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_import_batch", batch_then_killed)
+    with pytest.raises(KeyboardInterrupt):
+        services.import_statement(statement_id=imported.pk)
+    assert StatementImport.objects.get(pk=imported.pk).status == "running" and imported.lines.count() == 2
+    monkeypatch.setattr(services, "_import_batch", real_batch)
+    services.import_statement(statement_id=imported.pk)  # the sweeper ran the job again
+    imported.refresh_from_db()
+    assert imported.status == "done" and imported.lines.count() == 6 and imported.lines_total == 6
+    assert (imported.matched, imported.amount_wrong) == (5, 1)
+    assert Payment.objects.count() == 6
+    for charge in charges:
+        charge.refresh_from_db()
+        assert charge.amount_received == sum(p.amount for p in Payment.objects.filter(charge=charge))
+    assert AuditEntry.objects.filter(action="fees.payment_imported").count() == 6
+
+
 # --- Resolving exceptions ------------------------------------------------------------------------------------
 
 
