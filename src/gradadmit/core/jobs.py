@@ -79,16 +79,17 @@ def _owner(worker_ids) -> str | None:
     return worker_ids[-1] if worker_ids else None
 
 
-def requeue_lost_tasks(*, now=None, restarted_worker: str | None = None) -> dict:
+def requeue_lost_tasks(*, now=None, restarted_worker: str | None = None, sweeper: str | None = None) -> dict:
     """Put back to READY each RUNNING task whose worker is gone; fail one lost too often. Returns counts.
 
     Gone: its worker's heartbeat is older than the lease, or it is `restarted_worker` (a worker just started
-    under that id, so the one before it died).
+    under that id, so the one before it died). Never `sweeper`, the worker running this sweep: it is alive, even
+    when its own beat was stamped before a wait for the database lock longer than the lease.
     """
     from django_tasks_db.models import DBTaskResult
 
     now = now or clock.now()
-    stale = stale_worker_ids(now)
+    stale = stale_worker_ids(now) - {sweeper}
     counts = {"requeued": 0, "failed": 0}
     running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list("pk", "worker_ids", "started_at")
     for pk, worker_ids, started_at in running:

@@ -136,3 +136,19 @@ def test_enqueue_writes_the_task_in_the_callers_transaction(database_tasks):
         assert DBTaskResult.objects.count() == 1
         raise RuntimeError
     assert DBTaskResult.objects.count() == 0
+
+
+def test_a_worker_never_takes_itself_for_dead(database_tasks, settings, monkeypatch):
+    """Its beat waited for the database lock (a long write of its own job) longer than the lease: it is still
+    alive, so its sweeper leaves the task it is running alone (it used to put it back to READY, to be run twice)."""
+    from gradadmit.core.management.commands.run_worker import DurableWorker
+
+    settings.GRADADMIT_WORKER_LEASE_SECONDS = 1
+    worker = DurableWorker(queue_names=["default"], interval=0.1, batch=False, backend_name="default",
+                           startup_delay=False, max_tasks=None, worker_id="me", schedule=False)  # fmt: skip
+    task = running_task(["me"], started_minutes_ago=0)
+    start = clock.now()
+    ticks = iter(start + timedelta(seconds=2 * n) for n in range(100))  # each read of the clock 2 s later
+    monkeypatch.setattr(clock, "now", lambda: next(ticks))
+    worker.maintain_once()
+    assert status_of(task) == TaskResultStatus.RUNNING

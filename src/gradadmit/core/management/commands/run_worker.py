@@ -23,7 +23,7 @@ class DurableWorker(Worker):
 
     def maintain_once(self) -> None:
         jobs.beat(self.worker_id, self.started_at)
-        jobs.requeue_lost_tasks()
+        jobs.requeue_lost_tasks(sweeper=self.worker_id)
         if self.schedule:
             jobs.run_schedule(worker_id=self.worker_id)
 
