@@ -386,8 +386,9 @@ def store_file(field_file, name: str, content) -> None:
     The target name is chosen here, from the field's upload_to, so the part can be found.
     """
     field, storage = field_file.field, field_file.storage
-    target = storage.get_available_name(field.generate_filename(field_file.instance, name), max_length=field.max_length)
+    target = field.generate_filename(field_file.instance, name)
     try:
+        target = storage.get_available_name(target, max_length=field.max_length)  # asks the storage (S3: a request)
         stored = storage.save(target, content, max_length=field.max_length)
     except storage_errors() as error:
         disk_full = isinstance(error, OSError) and error.errno == errno.ENOSPC
