@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "gradadmit.applications",
     "gradadmit.outbox",
     "gradadmit.notifications",
+    "gradadmit.mailings",
     "gradadmit.documents",
     "gradadmit.recommendations",
     "gradadmit.fees",
@@ -203,6 +204,7 @@ GRADADMIT_SCHEDULE = [
     {"name": "recommendation-reminders", "task": "gradadmit.recommendations.tasks.send_recommendation_reminders",
      "every": 3600},
     {"name": "offer-lapses", "task": "gradadmit.enrolment.tasks.lapse_overdue_offers", "every": 300},
+    {"name": "scheduled-publications", "task": "gradadmit.scoring.tasks.publish_due_runs", "every": 60},
     {"name": "job-history", "task": "gradadmit.core.tasks.prune_job_history", "every": 86400},
 ]  # fmt: skip
 

@@ -86,3 +86,10 @@ class AppealForm(forms.Form):
         required=False,
         widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
+
+
+class SchedulePublicationForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Taiwan time. The results are published and the applicants notified at this time."),
+    )  # fmt: skip

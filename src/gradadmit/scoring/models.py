@@ -209,6 +209,12 @@ class RankingRun(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Publication at a set time: the workers' schedule publishes the run then, as the office member who set it.
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True, db_index=True)
+    publish_scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    publish_error = models.CharField(_("why it was not published"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["program_id", "-number"]

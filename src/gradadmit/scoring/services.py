@@ -17,7 +17,7 @@ from gradadmit.core import clock
 from gradadmit.core.audit import record_audit, snapshot
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.core.errors import DomainError
-from gradadmit.core.uploads import MB, check_pdf
+from gradadmit.core.uploads import MB, check_pdf, store_file
 from gradadmit.cycles.models import Program, SelectionStage
 from gradadmit.notifications.services import notify
 from gradadmit.scoring import ranking
@@ -733,8 +733,9 @@ def submit_appeal(*, applicant, application: Application, facts: str, remedy: st
     )
     if checked is not None:  # stored first (slow, outside the transaction); removed again if the database refuses
         attachment.seek(0)
-        appeal.attachment.save("attachment.pdf", ContentFile(checked.content) if checked.sanitized else attachment,
-                               save=False)  # fmt: skip
+        store_file(
+            appeal.attachment, "attachment.pdf", ContentFile(checked.content) if checked.sanitized else attachment
+        )
     try:
         with transaction.atomic():
             appeal.save()

@@ -10,9 +10,9 @@ from gradadmit.applications.models import Application
 from gradadmit.core.errors import DomainError
 from gradadmit.cycles.selectors import program_for_staff
 from gradadmit.office.permissions import staff_required
-from gradadmit.scoring import selectors, services
+from gradadmit.scoring import scheduled_publication, selectors, services
 from gradadmit.scoring.explanations import explain, status_label
-from gradadmit.scoring.forms import ReviewerAssignmentForm, ScoringSettingsForm
+from gradadmit.scoring.forms import ReviewerAssignmentForm, SchedulePublicationForm, ScoringSettingsForm
 from gradadmit.scoring.views import serve_appeal_attachment
 
 
@@ -123,7 +123,13 @@ def run_detail(request, pk):
     return render(
         request,
         "scoring/office_run.html",
-        {"run": run, "program": run.program, "rows": rows, "preview": services.preview(run)},
+        {
+            "run": run,
+            "program": run.program,
+            "rows": rows,
+            "preview": services.preview(run),
+            "schedule_form": SchedulePublicationForm(),
+        },
     )
 
 
@@ -145,6 +151,36 @@ def publish(request, pk):
             )
         else:
             messages.success(request, _("Published; %(count)d applicants notified.") % {"count": len(notified)})
+    return redirect("scoring:run_detail", pk=run.pk)
+
+
+@staff_required("office.configure_cycles")
+@require_POST
+def schedule_publication(request, pk):
+    run = selectors.run_for_staff(request.user, pk)
+    form = SchedulePublicationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the date and time of publication."))
+        return redirect("scoring:run_detail", pk=run.pk)
+    try:
+        scheduled_publication.schedule_publication(actor=request.user, run=run, at=form.cleaned_data["publish_at"])
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The results will be published at the time set."))
+    return redirect("scoring:run_detail", pk=run.pk)
+
+
+@staff_required("office.configure_cycles")
+@require_POST
+def cancel_publication(request, pk):
+    run = selectors.run_for_staff(request.user, pk)
+    try:
+        scheduled_publication.cancel_scheduled_publication(actor=request.user, run=run)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The scheduled publication was cancelled."))
     return redirect("scoring:run_detail", pk=run.pk)
 
 
