@@ -10,7 +10,7 @@ from gradadmit.core import clock, jobs
 from gradadmit.core.audit import record_audit, snapshot
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.core.errors import DomainError
-from gradadmit.core.uploads import MB, check_pdf, check_photo
+from gradadmit.core.uploads import MB, check_pdf, check_photo, store_file
 from gradadmit.cycles.models import Program
 from gradadmit.eligibility.models import ReviewDecision
 from gradadmit.exams import rules
@@ -316,7 +316,7 @@ def submit_accommodation(*, applicant, application, data: dict, proof) -> Accomm
         request.submitted_at = clock.now()
         proof.seek(0)
         content = checked.content if checked.content is not None else proof.read()
-        request.proof.save("proof", ContentFile(content), save=False)
+        store_file(request.proof, "proof", ContentFile(content))
         request.save()
     return request
 

@@ -19,7 +19,15 @@ from gradadmit.core.audit import record_audit, snapshot
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.core.errors import DomainError
 from gradadmit.core.models import AuditEntry
-from gradadmit.core.uploads import MB, UploadRejected, check_pdf, check_photo, clean_filename, human_size
+from gradadmit.core.uploads import (
+    MB,
+    UploadRejected,
+    check_pdf,
+    check_photo,
+    clean_filename,
+    human_size,
+    store_file,
+)
 from gradadmit.fees import amounts, statements
 from gradadmit.fees.banks import BankConfig, bank_for, default_bank
 from gradadmit.fees.models import (
@@ -232,8 +240,7 @@ def request_waiver(*, applicant, charge: Charge, category: str, household_addres
         requested_at=clock.now(),
     )
     upload.seek(0)
-    waiver.proof.save("proof", ContentFile(checked.content) if checked.content is not None else File(upload),
-                      save=False)  # fmt: skip
+    store_file(waiver.proof, "proof", ContentFile(checked.content) if checked.content is not None else File(upload))
     try:
         with transaction.atomic():
             Charge.objects.select_for_update().get(pk=charge.pk)

@@ -25,7 +25,7 @@ from gradadmit.core.deadlines import CycleCalendar, calendar_for, scope_for
 from gradadmit.core.errors import DeadlinePassed, DomainError, NotOpenYet
 from gradadmit.core.mail import render_bilingual, render_template_pair
 from gradadmit.core.rocdate import format_for_language
-from gradadmit.core.uploads import MB, check_pdf, clean_filename
+from gradadmit.core.uploads import MB, check_pdf, clean_filename, store_file
 from gradadmit.cycles.models import Program
 from gradadmit.notifications.services import notify
 from gradadmit.outbox.services import queue_email
@@ -363,7 +363,7 @@ def _complete(*, targets, letter, content) -> RecommendationLetter:
     Side effects: audit entry per request; the applicant gets a message and an email per programme.
     A refused submission removes the stored file again.
     """
-    letter.file.save("letter.pdf", content, save=False)
+    store_file(letter.file, "letter.pdf", content)
     try:
         with transaction.atomic():
             locked = [_lock_open(target) for target in sorted(targets, key=lambda t: t.pk)]
