@@ -40,6 +40,34 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def fail_on_csp_violation(request, monkeypatch):
+    """Fail the test when a page logs a Content-Security-Policy violation (Chromium logs each one it blocks).
+
+    Every context the test opens is watched, also those opened with ``browser.new_context`` by the tests.
+    """
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    violations = []
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("console", lambda message: _note_csp_violation(message, violations))
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield
+    assert not violations, "the page broke the Content-Security-Policy:\n" + "\n".join(violations)
+
+
+def _note_csp_violation(message, violations: list[str]) -> None:
+    if "Content Security Policy" in message.text:
+        violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+
 @pytest.fixture
 def page(browser, live_server):
     # A newcomer in Taiwan: the browser asks for Traditional Chinese, the portal's default language.
