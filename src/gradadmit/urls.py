@@ -31,6 +31,7 @@ urlpatterns = [
     path("me/", include("gradadmit.accounts.urls")),
     path("me/messages/", include("gradadmit.notifications.urls")),
     path("office/emails/", include("gradadmit.outbox.urls")),
+    path("office/mailings/", include("gradadmit.mailings.urls")),
     path("office/", include("gradadmit.office.urls")),
     path("admin/", admin.site.urls),
     path("", include("gradadmit.cycles.urls")),
