@@ -25,7 +25,7 @@ from django.utils.module_loading import import_string
 from django_tasks.base import TaskResultStatus
 
 from gradadmit.core import clock
-from gradadmit.core.models import ScheduledRun, WorkerHeartbeat
+from gradadmit.core.models import AuditEntry, ScheduledRun, WorkerHeartbeat
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +204,8 @@ def retry_failed_task(*, actor, task_result_id: str):
     if row is None or row.status != TaskResultStatus.FAILED:
         raise DomainError(_("Only a failed job can be tried again."))
     with transaction.atomic():
+        if AuditEntry.objects.filter(action="jobs.retried", target_id=str(row.pk)).exists():
+            raise DomainError(_("This job was already tried again; see the newer entry."))
         result = row.task.enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
         record_audit(actor=actor, action="jobs.retried", target=row, after={"new": str(result.id)})
     return result

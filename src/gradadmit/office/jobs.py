@@ -5,14 +5,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from gradadmit.core import clock, jobs
 from gradadmit.core.errors import DomainError
-from gradadmit.core.models import ScheduledRun, WorkerHeartbeat
+from gradadmit.core.models import AuditEntry, ScheduledRun, WorkerHeartbeat
 from gradadmit.office.permissions import staff_required
 
 JOB_LABELS = {
@@ -28,18 +28,19 @@ JOB_LABELS = {
     "gradadmit.core.tasks.prune_job_history": gettext_lazy("Job history retention"),
 }
 STATUS_LABELS = {
-    TaskResultStatus.READY: gettext_lazy("Waiting"),
-    TaskResultStatus.RUNNING: gettext_lazy("Running"),
-    TaskResultStatus.SUCCESSFUL: gettext_lazy("Done"),
-    TaskResultStatus.FAILED: gettext_lazy("Failed"),
+    TaskResultStatus.READY: pgettext_lazy("job status", "Waiting"),
+    TaskResultStatus.RUNNING: pgettext_lazy("job status", "Running"),
+    TaskResultStatus.SUCCESSFUL: pgettext_lazy("job status", "Done"),
+    TaskResultStatus.FAILED: pgettext_lazy("job status", "Failed"),
 }
 
 
 class JobRow:
     """One task result as the page shows it: label, state, attempts, arguments, the error's last line."""
 
-    def __init__(self, row: DBTaskResult):
+    def __init__(self, row: DBTaskResult, retried: bool = False):
         self.id = row.id
+        self.retried = retried
         self.label = JOB_LABELS.get(row.task_path, row.task_path.rsplit(".", 1)[-1])
         self.status = row.status
         self.status_label = STATUS_LABELS.get(row.status, row.status)
@@ -72,6 +73,10 @@ def job_list(request):
     if status in STATUS_LABELS:
         rows = rows.filter(status=status)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    failed = [str(row.pk) for row in page.object_list if row.status == TaskResultStatus.FAILED]
+    retried = set(
+        AuditEntry.objects.filter(action="jobs.retried", target_id__in=failed).values_list("target_id", flat=True)
+    ) if failed else set()  # fmt: skip
     live = set(jobs.live_worker_ids(now))
     workers = [
         {"worker": worker, "alive": worker.worker_id in live}
@@ -84,13 +89,16 @@ def job_list(request):
     summary = _summary(now)
     context = {
         "page": page,
-        "jobs": [JobRow(row) for row in page.object_list],
+        "jobs": [JobRow(row, retried=str(row.pk) in retried) for row in page.object_list],
         "status": status,
         "statuses": STATUS_LABELS,
         "summary": summary,
         "active": bool(summary["waiting"] or summary["running"]),
         "workers": workers,
-        "schedule": [{"entry": entry, "last": last_runs[entry.name]} for entry in entries],
+        "schedule": [
+            {"entry": entry, "label": JOB_LABELS.get(entry.task, entry.name), "last": last_runs[entry.name]}
+            for entry in entries
+        ],
     }
     template = "office/_jobs_table.html" if request.GET.get("partial") else "office/jobs.html"
     return render(request, template, context)
