@@ -101,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "gradadmit.core.context_processors.portal",
+                "gradadmit.notifications.context_processors.portal",
             ],
             "builtins": ["gradadmit.core.templatetags.portal"],
         },

@@ -27,7 +27,7 @@ class _PortalUserMixin:
     """get_user() loads, in the one query per request it makes anyway, the applicant profile and the unread count.
 
     `user.profile` is then cached (accounts.selectors.get_profile reads it) and `user.unread_messages` is set
-    (core.context_processors.portal shows it): two queries fewer on every signed-in page.
+    (notifications.context_processors.portal shows it): two queries fewer on every signed-in page.
     """
 
     def get_user(self, user_id):

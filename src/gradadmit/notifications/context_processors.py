@@ -1,4 +1,7 @@
-"""Values every page needs: the current cycle for the header, the unread message count."""
+"""Values every page needs: the unread message count in the header, the site's address for absolute links.
+
+It lives here, not in core, so that core never imports an app (core is imported by every app).
+"""
 
 from django.conf import settings
 
