@@ -8,3 +8,9 @@ class OutboxConfig(AppConfig):
     name = "gradadmit.outbox"
     label = "outbox"
     verbose_name = _("Email outbox")
+
+    def ready(self):
+        from gradadmit.core.metrics import register_metric_source
+        from gradadmit.outbox.metrics import outbox_metrics
+
+        register_metric_source(outbox_metrics, name="outbox")
