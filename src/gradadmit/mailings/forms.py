@@ -9,10 +9,7 @@ from gradadmit.cycles.selectors import cycles_for_staff, programs_for_staff
 from gradadmit.mailings import placeholders, selectors, services
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-PLACEHOLDER_HELP = _(
-    "Placeholders, filled in for each recipient: {name}, {program}, {exam_number}, {deadline}, {link}. "
-    "Write {{ or }} for a brace itself."
-)
+PLACEHOLDER_HELP = _("Placeholders: {name}, {program}, {exam_number}, {deadline}, {link}.")
 
 
 class ProgramChoiceField(forms.ModelChoiceField):

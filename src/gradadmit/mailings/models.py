@@ -89,6 +89,12 @@ class Mailing(models.Model):
         return "not_required" if self.status == self.Status.DRAFT else "pending"
 
     @property
+    def was_approved(self) -> bool:
+        """Approved (and maybe sent or cancelled since): the sending progress means something."""
+        approved = (self.Status.APPROVED, self.Status.SENDING, self.Status.SENT)
+        return self.status in approved or (self.status == self.Status.CANCELLED and self.decided_at is not None)
+
+    @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
 
