@@ -1,5 +1,7 @@
 """Telling an applicant something: an inbox message plus a bilingual email through the worker."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -8,7 +10,7 @@ from django.utils import translation
 from gradadmit.core import clock
 from gradadmit.core.mail import SEPARATOR
 from gradadmit.notifications.models import Message
-from gradadmit.outbox.services import queue_email
+from gradadmit.outbox.services import queue_email, queue_emails
 
 
 def _render(template: str, context: dict, language: str) -> tuple[str, str]:
@@ -52,6 +54,44 @@ def deliver_message(*, user, kind: str, subject_zh: str, subject_en: str, body_z
         recipient=user, kind=kind, subject_zh=subject_zh, subject_en=subject_en, body_zh=body_zh, body_en=body_en,
         email=outbox_email,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MessageDraft:
+    """An inbox message already rendered in both languages, for deliver_messages()."""
+
+    user: object
+    kind: str
+    subject_zh: str
+    subject_en: str
+    body_zh: str
+    body_en: str
+    cause: str
+
+
+def deliver_messages(drafts: list[MessageDraft], *, kick: bool = True) -> list[Message]:
+    """Many inbox messages with their emails at once (a mailing's batch): two INSERTs, in the caller's
+    transaction; the same rows deliver_message writes one by one. Returned in the order of the drafts."""
+    emails = queue_emails(
+        [
+            {"to": d.user.email, "subject": f"[GradAdmit] {d.subject_zh} / {d.subject_en}",
+             "body": d.body_zh + SEPARATOR + d.body_en + "\n", "cause": d.cause, "concerns": d.user}
+            for d in drafts
+        ],
+        kick=kick,
+    )  # fmt: skip
+    return Message.objects.bulk_create(
+        Message(
+            recipient=d.user,
+            kind=d.kind,
+            subject_zh=d.subject_zh,
+            subject_en=d.subject_en,
+            body_zh=d.body_zh,
+            body_en=d.body_en,
+            email=email,
+        )  # fmt: skip
+        for d, email in zip(drafts, emails, strict=True)
+    )
 
 
 def mark_read(*, user, message: Message) -> None:

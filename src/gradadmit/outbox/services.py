@@ -35,6 +35,29 @@ def queue_email(*, to: str, subject: str, body: str, cause: str, concerns=None, 
     return email
 
 
+def queue_emails(drafts: list[dict], *, kick: bool = True) -> list[Email]:
+    """Many emails at once (a mailing's batch): one INSERT for all, in the caller's transaction.
+
+    Each draft holds the keyword arguments of queue_email (to, subject, body, cause, concerns).
+    """
+    now = clock.now()
+    emails = Email.objects.bulk_create(
+        Email(
+            to=draft["to"],
+            subject=draft["subject"][:400],
+            body=draft["body"],
+            cause=draft["cause"][:80],
+            concerns=draft.get("concerns"),
+            next_attempt_at=now,
+            message_id=make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN),
+        )  # fmt: skip
+        for draft in drafts
+    )
+    if kick and emails:
+        kick_delivery()
+    return emails
+
+
 def kick_delivery() -> None:
     """Ask a worker to deliver once the transaction commits.
 
