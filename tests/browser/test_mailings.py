@@ -126,7 +126,9 @@ def test_office_mails_the_unpaid_applicants_a_second_member_approves_and_they_re
     second.get_by_role("link", name="{program}報名費尚未繳納").click()
     check_a11y(second, "mailings-04-waiting-for-approval")
     second.get_by_role("button", name=_("Approve and send")).click()
-    expect(second.get_by_role("status")).to_contain_text(_("Approved."))
+    expect(second.get_by_role("status")).to_contain_text(
+        _("Approved. The worker is sending it now; this page shows its progress.")
+    )
     progress = second.locator("[aria-live=polite]")
     expect(progress.locator("[data-count=recipients]")).to_have_text("2")
     expect(progress.locator("[data-count=sent]")).to_have_text("0")
