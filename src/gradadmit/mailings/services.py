@@ -168,7 +168,7 @@ def submit_mailing(*, actor, mailing: Mailing) -> int:
     Side effect: audit entry. Returns the number of recipients.
     """
     with transaction.atomic():
-        locked = Mailing.objects.select_for_update().select_related("cycle", "program").get(pk=mailing.pk)
+        locked = Mailing.objects.select_for_update(of=("self",)).select_related("cycle", "program").get(pk=mailing.pk)
         if locked.status != Status.DRAFT:
             raise DomainError(_("This mailing was already submitted. Open it again to see where it stands."))
         _refuse_unless_valid(actor, {name: getattr(locked, name) for name in FIELDS}, match=False)
@@ -297,11 +297,12 @@ class Batch:
     stopped: bool  # the mailing is not (or no longer) to be sent: cancelled, edited back to draft, …
 
 
-def send_next_batch(*, mailing_id: int, size: int = BATCH_SIZE) -> Batch:
+def send_next_batch(*, mailing_id: int, size: int | None = None) -> Batch:
     """One transaction: the next `size` recipients not yet done each get the inbox message and the outbox email,
     and are marked done with them. The outbox is woken once, after commit. The state is checked under the lock
     first: a cancelled mailing stops here. Side effect: an audit entry when the last recipient is done.
     """
+    size = size or BATCH_SIZE
     with transaction.atomic():
         mailing = Mailing.objects.select_for_update().filter(pk=mailing_id).first()
         if mailing is None:
