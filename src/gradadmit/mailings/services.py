@@ -23,9 +23,9 @@ from gradadmit.core.errors import DomainError
 from gradadmit.cycles.selectors import cycles_for_staff, programs_for_staff
 from gradadmit.mailings import placeholders, rendering, selectors
 from gradadmit.mailings.models import Mailing, MailingRecipient
-from gradadmit.notifications.services import deliver_message
+from gradadmit.notifications.services import MessageDraft, deliver_messages
 from gradadmit.outbox.models import Email
-from gradadmit.outbox.services import cancel_queued, kick_delivery
+from gradadmit.outbox.services import cancel_queued
 
 BATCH_SIZE = 200  # recipients per transaction while sending
 FILTER_FIELDS = [
@@ -298,9 +298,10 @@ class Batch:
 
 
 def send_next_batch(*, mailing_id: int, size: int | None = None) -> Batch:
-    """One transaction: the next `size` recipients not yet done each get the inbox message and the outbox email,
-    and are marked done with them. The outbox is woken once, after commit. The state is checked under the lock
-    first: a cancelled mailing stops here. Side effect: an audit entry when the last recipient is done.
+    """One transaction: the next `size` recipients not yet done each get the inbox message and the outbox email
+    (notifications.deliver_messages: two INSERTs), and are marked done with them. The outbox is woken once, after
+    commit. The state is checked under the lock first: a cancelled mailing stops here. Side effect: an audit entry
+    when the last recipient is done.
     """
     size = size or BATCH_SIZE
     with transaction.atomic():
@@ -318,18 +319,27 @@ def send_next_batch(*, mailing_id: int, size: int | None = None) -> Batch:
             .order_by("id")[:size]
         )
         if recipients:
-            texts, link, now = rendering.Texts.of(mailing), rendering.portal_link(), clock.now()
+            texts, link, cause = rendering.Texts.of(mailing), rendering.portal_link(), f"mailing:{mailing.pk}"
+            drafts = []
             for recipient in recipients:
                 recipient.application.applicant = recipient.applicant
                 rendered = rendering.render(mailing, recipient.application, texts, link=link)
-                message = deliver_message(
-                    user=recipient.applicant, kind="mailing", subject_zh=rendered.subject_zh,
-                    subject_en=rendered.subject_en, body_zh=rendered.body_zh, body_en=rendered.body_en,
-                    cause=f"mailing:{mailing.pk}", kick=False,
-                )  # fmt: skip
+                drafts.append(
+                    MessageDraft(
+                        user=recipient.applicant,
+                        kind="mailing",
+                        subject_zh=rendered.subject_zh,
+                        subject_en=rendered.subject_en,
+                        body_zh=rendered.body_zh,
+                        body_en=rendered.body_en,
+                        cause=cause,
+                    )
+                )
+            # Two INSERTs for the batch (messages, emails), one wake-up of the outbox after commit.
+            messages, now = deliver_messages(drafts, kick=True), clock.now()
+            for recipient, message in zip(recipients, messages, strict=True):
                 recipient.message, recipient.email, recipient.done_at = message, message.email, now
             MailingRecipient.objects.bulk_update(recipients, ["message", "email", "done_at"])
-            kick_delivery()
         if not MailingRecipient.objects.filter(mailing=mailing, done_at__isnull=True).exists():
             mailing.status, mailing.finished_at = Status.SENT, clock.now()
             mailing.save(update_fields=["status", "finished_at", "updated_at"])
