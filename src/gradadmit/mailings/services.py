@@ -13,7 +13,7 @@ the mailing twice (the outbox's own window aside: README, "Email outbox").
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -297,6 +297,20 @@ class Batch:
     stopped: bool  # the mailing is not (or no longer) to be sent: cancelled, edited back to draft, …
 
 
+def _mark_done(recipients, messages, now) -> None:
+    """Each recipient marked with its message and email: one statement run for every row of the batch.
+
+    (bulk_update builds a CASE per column and row: for a batch of 200 it cost more than the messages themselves.)
+    """
+    table = connection.ops.quote_name(MailingRecipient._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET message_id = %s, email_id = %s, done_at = %s WHERE id = %s",  # noqa: S608
+            [(message.pk, message.email_id, now, recipient.pk) for recipient, message in zip(recipients, messages,
+                                                                                             strict=True)],
+        )  # fmt: skip
+
+
 def send_next_batch(*, mailing_id: int, size: int | None = None) -> Batch:
     """One transaction: the next `size` recipients not yet done each get the inbox message and the outbox email
     (notifications.deliver_messages: two INSERTs), and are marked done with them. The outbox is woken once, after
@@ -337,9 +351,7 @@ def send_next_batch(*, mailing_id: int, size: int | None = None) -> Batch:
                 )
             # Two INSERTs for the batch (messages, emails), one wake-up of the outbox after commit.
             messages, now = deliver_messages(drafts, kick=True), clock.now()
-            for recipient, message in zip(recipients, messages, strict=True):
-                recipient.message, recipient.email, recipient.done_at = message, message.email, now
-            MailingRecipient.objects.bulk_update(recipients, ["message", "email", "done_at"])
+            _mark_done(recipients, messages, now)
         if not MailingRecipient.objects.filter(mailing=mailing, done_at__isnull=True).exists():
             mailing.status, mailing.finished_at = Status.SENT, clock.now()
             mailing.save(update_fields=["status", "finished_at", "updated_at"])
