@@ -39,7 +39,7 @@ class Sink:
 
     def __init__(self, folder: Path):
         self.port = harness.free_port() if hasattr(harness, "free_port") else _free_port()
-        self.count_file = folder / "smtp-count"
+        self.count_file = folder / f"smtp-count-{self.port}"
         self.process = subprocess.Popen(
             [harness.PYTHON, "bench/smtp_sink.py", str(self.port), str(self.count_file)], cwd=harness.REPO
         )
