@@ -209,3 +209,26 @@ def retry_failed_task(*, actor, task_result_id: str):
         result = row.task.enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
         record_audit(actor=actor, action="jobs.retried", target=row, after={"new": str(result.id)})
     return result
+
+
+def retry_failed_build(*, actor, build, task, action: str, **task_kwargs):
+    """Build a failed zip (packets, tickets) again: same row, progress reset, its task queued with it. Audited.
+
+    `build` is a model with status (its Status has FAILED and QUEUED), error, done and finished_at.
+    """
+    from django.utils.translation import gettext as _
+
+    from gradadmit.core.audit import record_audit
+    from gradadmit.core.errors import DomainError
+
+    model = type(build)
+    with transaction.atomic():
+        updated = model.objects.filter(pk=build.pk, status=model.Status.FAILED).update(
+            status=model.Status.QUEUED, error="", done=0, finished_at=None
+        )
+        if not updated:
+            raise DomainError(_("Only a failed build can be tried again."))
+        record_audit(actor=actor, action=action, target=build)
+        enqueue(task, **task_kwargs)
+    build.refresh_from_db()
+    return build

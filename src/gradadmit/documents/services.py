@@ -149,13 +149,5 @@ def retry_packet_build(*, actor, build: PacketBuild) -> PacketBuild:
     """Build a failed zip again (same build, from the start). Side effects: a task, an audit entry."""
     from gradadmit.documents.tasks import build_program_packets
 
-    with transaction.atomic():
-        updated = PacketBuild.objects.filter(pk=build.pk, status=PacketBuild.Status.FAILED).update(
-            status=PacketBuild.Status.QUEUED, error="", done=0, finished_at=None
-        )
-        if not updated:
-            raise DomainError(_("Only a failed build can be tried again."))
-        record_audit(actor=actor, action="documents.packet_build_retried", target=build)
-        jobs.enqueue(build_program_packets, build_id=build.pk)
-    build.refresh_from_db()
-    return build
+    return jobs.retry_failed_build(actor=actor, build=build, task=build_program_packets,
+                                   action="documents.packet_build_retried", build_id=build.pk)  # fmt: skip

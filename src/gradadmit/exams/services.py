@@ -254,16 +254,8 @@ def retry_ticket_batch(*, actor, batch: TicketBatch) -> TicketBatch:
     """Build a failed ticket zip again (same batch, from the start). Side effects: a task, an audit entry."""
     from gradadmit.exams.tasks import build_ticket_batch
 
-    with transaction.atomic():
-        updated = TicketBatch.objects.filter(pk=batch.pk, status=TicketBatch.Status.FAILED).update(
-            status=TicketBatch.Status.QUEUED, error="", done=0, finished_at=None
-        )
-        if not updated:
-            raise DomainError(_("Only a failed build can be tried again."))
-        record_audit(actor=actor, action="exams.ticket_batch_retried", target=batch)
-        jobs.enqueue(build_ticket_batch, batch_id=batch.pk)
-    batch.refresh_from_db()
-    return batch
+    return jobs.retry_failed_build(actor=actor, build=batch, task=build_ticket_batch,
+                                   action="exams.ticket_batch_retried", batch_id=batch.pk)  # fmt: skip
 
 
 # --- Accommodation requests (附件七) --------------------------------------------------------------
