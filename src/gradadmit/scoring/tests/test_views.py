@@ -702,3 +702,14 @@ def test_appeals_page_query_count_does_not_grow_with_attachments(client):
             client.get(reverse("scoring:regrades", args=[program.pk]))
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_run_detail_shows_identity_labels_not_keys(client):
+    program, _apps, office = scored_program()
+    run = services.run_ranking(actor=office, program=program)
+    client.force_login(office)
+    page = client.get(reverse("scoring:run_detail", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "General (一般生)" in page
+    assert "In-service (在職生)" in page
+    assert ">general<" not in page
+    assert ">in_service<" not in page

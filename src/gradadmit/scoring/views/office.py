@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from gradadmit.applications.models import Application
+from gradadmit.core.choices import Identity
 from gradadmit.core.errors import DomainError
 from gradadmit.cycles.selectors import program_for_staff
 from gradadmit.office.permissions import staff_required
@@ -111,15 +112,18 @@ def run_detail(request, pk):
         run.result["outcomes"],
         key=lambda o: (o["identity"], o["rank"] is None, o["rank"] or 0, o["key"]),
     )
+    identity_labels = dict(Identity.choices)
     rows = [
         {
             "outcome": o,
             "application": names.get(o["key"]),
+            "identity": identity_labels.get(o["identity"], o["identity"]),
             "status": status_label(o["status"]),
             "explanation": explain(o),
         }
         for o in outcomes
     ]
+    preview = services.preview(run)
     return render(
         request,
         "scoring/office_run.html",
@@ -127,7 +131,9 @@ def run_detail(request, pk):
             "run": run,
             "program": run.program,
             "rows": rows,
-            "preview": services.preview(run),
+            "preview": preview,
+            # The preview counts are keyed by identity value: shown by its label (一般生 / 在職生).
+            "preview_counts": [(identity_labels.get(key, key), c) for key, c in preview["counts"].items()],
             "schedule_form": SchedulePublicationForm(),
         },
     )
