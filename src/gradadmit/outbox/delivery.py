@@ -42,14 +42,18 @@ def classify(error: BaseException) -> tuple[bool, str]:
     """(permanent, text): SMTP 5xx and refused addresses are permanent; 4xx and network trouble are not."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _message in error.recipients.values()]
-        detail = "; ".join(f"{code} {message!r}" for code, message in error.recipients.values())
+        detail = "; ".join(f"{code} {_text(message)}" for code, message in error.recipients.values())
         return bool(codes) and all(500 <= code < 600 for code in codes), f"SMTPRecipientsRefused: {detail}"
     if isinstance(error, smtplib.SMTPResponseException):
-        message = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
-        return 500 <= error.smtp_code < 600, f"{type(error).__name__}: {error.smtp_code} {message}"
+        return 500 <= error.smtp_code < 600, f"{type(error).__name__}: {error.smtp_code} {_text(error.smtp_error)}"
     if isinstance(error, (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError, OSError)):
         return False, f"{type(error).__name__}: {error}"
     return True, f"{type(error).__name__}: {error}"
+
+
+def _text(reply) -> str:
+    """An SMTP server's reply as text (smtplib gives bytes)."""
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
 
 
 def backoff(attempts: int) -> timedelta:
