@@ -9,12 +9,19 @@ ChecklistContext per group of applicants sharing what the providers read from th
 qualification basis, which decides the deadline scope and the applicable document items), with a
 representative profile of the group. Providers must read anything per applicant from the application,
 not from `context.user`. So a page of any length costs a bounded number of queries.
+
+The same rules in SQL (`paid_q`, `documents_complete_q`, `letters_complete_q`, at the end of this module) count
+whole cycles in one aggregate query (the cycle overview); they must agree with the rows, and a test checks both on
+the same applications. Change one, change the other.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 
 from gradadmit.core.checklist import ChecklistContext, ChecklistRegistry, ChecklistRow, checklist_registry
 from gradadmit.core.deadlines import calendars_for, scope_for
@@ -22,7 +29,7 @@ from gradadmit.core.deadlines import calendars_for, scope_for
 OWN_KEYS = frozenset({"eligibility", "ticket"})
 OWN_PROVIDER_MODULES = frozenset({"gradadmit.eligibility.checklist", "gradadmit.exams.checklist"})
 # The fees app gives one row per charge ("fees-<item id>", or "fees" before the application fee is charged).
-FEE_KEY, DOCUMENTS_KEY = "fees", "documents"
+FEE_KEY, DOCUMENTS_KEY, LETTERS_KEY = "fees", "documents", "recommendations"
 
 
 @dataclass(frozen=True)
@@ -109,3 +116,68 @@ def _profile(application):
         return application.applicant.profile
     except ObjectDoesNotExist:  # an applicant without basic details
         return None
+
+
+# --- The same rules as SQL, for counting many applications in one query -----------------------------------
+# Each function returns a condition on Application (usable in filter() and in Count(filter=...)). They restate the
+# providers' rules (fees/checklist.py, documents/checklist.py, recommendations/checklist.py) for the done / not
+# done answer only; tests/test_completeness_sql.py checks them against completeness_for_staff.
+
+
+def paid_q() -> Q:
+    """Like `Completeness.paid`: the application fee is charged, and every charge is paid, waived or refunded.
+
+    (No application-fee charge yet is the provider's pending "fees" row; a refunded charge is an information row.)
+    """
+    from gradadmit.fees.models import Charge, FeeItem
+
+    settled = (Charge.Status.PAID, Charge.Status.WAIVED, Charge.Status.REFUNDED)
+    charges = Charge.objects.filter(application=OuterRef("pk"))
+    return Q(Exists(charges.filter(item__kind=FeeItem.Kind.APPLICATION))) & ~Q(
+        Exists(charges.exclude(status__in=settled))
+    )
+
+
+def documents_complete_q() -> Q:
+    """Like `Completeness.documents_complete`: every mandatory item that applies is uploaded, none to replace.
+
+    An item applies to everyone, to in-service applicants only, or to equivalent-qualification applicants only
+    (`DocumentRequirement.applies_to_application`).
+    """
+    from gradadmit.cycles.models import DocumentRequirement
+    from gradadmit.documents.models import Document
+
+    current = Document.objects.filter(application=OuterRef(OuterRef("pk")), requirement=OuterRef("pk"), is_current=True)
+    missing = DocumentRequirement.objects.filter(program=OuterRef("program"), mandatory=True).exclude(Exists(current))
+    applies = DocumentRequirement.AppliesTo
+    any_missing = (
+        Q(Exists(missing.exclude(applies_to__in=[applies.IN_SERVICE, applies.EQUIVALENT])))
+        | (Q(identity="in_service") & Q(Exists(missing.filter(applies_to=applies.IN_SERVICE))))
+        | (
+            Q(applicant__profile__education_status="equivalent")
+            & Q(Exists(missing.filter(applies_to=applies.EQUIVALENT)))
+        )
+    )
+    to_replace = Document.objects.filter(
+        application=OuterRef("pk"), is_current=True, check_status=Document.Check.REPLACE
+    )
+    return ~any_missing & ~Q(Exists(to_replace))
+
+
+def letters_complete_q() -> Q:
+    """Like `Completeness.row_done(LETTERS_KEY) is not False`: letters asked "at least N" have N completed.
+
+    Optional letters never block, and a programme asking none has no row: both count as complete.
+    """
+    from gradadmit.cycles.models import Program
+    from gradadmit.recommendations.models import RecommendationRequest
+
+    completed = (
+        RecommendationRequest.objects.filter(application=OuterRef("pk"), status=RecommendationRequest.Status.COMPLETED)
+        .order_by()
+        .values("application")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    enough = GreaterThanOrEqual(Coalesce(Subquery(completed), Value(0)), F("program__recommendations_required"))
+    return ~Q(program__recommendation_policy=Program.RecommendationPolicy.AT_LEAST) | Q(enough)
