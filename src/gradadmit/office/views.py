@@ -4,10 +4,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from gradadmit.applications.models import Application
 from gradadmit.applications.selectors import applicant_counts_by_program, applications_for_staff
+from gradadmit.core import exports
+from gradadmit.core.choices import Identity
 from gradadmit.core.errors import DomainError
+from gradadmit.core.listing import Filter, Listing, Sort
 from gradadmit.cycles import selectors as cycle_selectors
 from gradadmit.cycles import services as cycle_services
 from gradadmit.cycles.models import Cycle
@@ -24,11 +28,54 @@ def home(request):
     return render(request, "office/home.html", {"rows": rows, "cycles": cycles})
 
 
+APPLICATION_FILTERS = [
+    Filter("identity", gettext_lazy("Identity"), "identity", Identity.choices),
+    Filter("status", gettext_lazy("Status"), "status", Application.Status.choices),
+]
+APPLICATION_SORTS = [
+    Sort("number", gettext_lazy("#"), "pk"),
+    Sort("name", gettext_lazy("Name"), "applicant__profile__name_zh"),
+    Sort("identity", gettext_lazy("Identity"), "identity"),
+    Sort("status", gettext_lazy("Status"), "status"),
+    Sort("applied", gettext_lazy("Applied on"), "applied_at"),
+]
+APPLICATION_COLUMNS = [
+    exports.Column(gettext_lazy("Application number"), "pk", kind=exports.ID),
+    exports.Column(gettext_lazy("name (Chinese)"), "applicant.profile.name_zh"),
+    exports.Column(gettext_lazy("name (English, as in passport)"), "applicant.profile.name_en"),
+    exports.Column(gettext_lazy("email address"), "applicant.email"),
+    exports.Column(gettext_lazy("Identity"), lambda a: a.get_identity_display()),
+    exports.Column(gettext_lazy("education"), lambda a: _profile_display(a, "get_education_status_display")),
+    exports.Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
+    exports.Column(gettext_lazy("Applied on"), "applied_at", kind=exports.DATETIME),
+]
+
+
+def _profile_display(application, method):
+    profile = getattr(application.applicant, "profile", None)
+    return getattr(profile, method)() if profile is not None else ""
+
+
+def _program_applications(request, pk):
+    program = cycle_selectors.program_for_staff(request.user, pk)
+    listing = Listing(request, filters=APPLICATION_FILTERS, sorts=APPLICATION_SORTS, default_sort="status")
+    applications = listing.apply(applications_for_staff(request.user).filter(program=program))
+    return program, listing, applications
+
+
 @staff_required()
 def program_applications(request, pk):
-    program = cycle_selectors.program_for_staff(request.user, pk)
-    applications = applications_for_staff(request.user).filter(program=program).order_by("status", "applied_at")
-    return render(request, "office/program_applications.html", {"program": program, "applications": list(applications)})
+    program, listing, applications = _program_applications(request, pk)
+    page = listing.page(applications)
+    return render(request, "office/program_applications.html",
+                  {"program": program, "listing": listing, "page": page, "applications": page.object_list})  # fmt: skip
+
+
+@staff_required()
+def program_applications_xlsx(request, pk):
+    program, _listing, applications = _program_applications(request, pk)
+    return exports.xlsx_response(columns=APPLICATION_COLUMNS, rows=applications.iterator(chunk_size=2000),
+                                 filename=exports.export_filename("applications", program))  # fmt: skip
 
 
 @staff_required("office.configure_cycles")
