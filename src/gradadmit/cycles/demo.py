@@ -38,7 +38,11 @@ def load_demo_cycle(*, today=None) -> Cycle:
 
     cycle, _ = Cycle.objects.update_or_create(
         code=demo_data.CYCLE["code"],
-        defaults={**{k: v for k, v in demo_data.CYCLE.items() if k != "code"}, "is_published": True},
+        defaults={
+            **{k: v for k, v in demo_data.CYCLE.items() if k != "code"},
+            **cycle_names(academic_year_for(day0)),
+            "is_published": True,
+        },
     )
     for spec in demo_data.MILESTONES:
         Milestone.objects.update_or_create(
@@ -70,6 +74,26 @@ def load_demo_cycle(*, today=None) -> Cycle:
     for spec in demo_data.PROGRAMS:
         _load_program(cycle, spec, forms)
     return cycle
+
+
+def academic_year_for(opening: date) -> int:
+    """The ROC academic year (學年度) an admission opening on `opening` is for.
+
+    Graduate admission by screening runs in the autumn and winter before the academic year that starts in
+    August: the brochure's window opened 108/11/7 (2019) for 109學年度. An opening from August on is for the
+    next calendar year's academic year, an opening before August for the one starting that year.
+    """
+    entry_year = opening.year + 1 if opening.month >= 8 else opening.year
+    return entry_year - 1911
+
+
+def cycle_names(academic_year: int) -> dict:
+    """The brochure's cycle name with the year the moved dates belong to."""
+    return {
+        "academic_year": academic_year,
+        "name_zh": f"{academic_year}學年度碩士班甄試入學招生",
+        "name_en": f"{academic_year + 1911} Master's Programmes Admission by Recommendation and Screening",
+    }
 
 
 def _load_program(cycle, spec, forms):

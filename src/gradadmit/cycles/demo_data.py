@@ -472,7 +472,9 @@ def _programme_documents(*, essays_optional=False):
 
 # --- Programmes (陸) ---------------------------------------------------------
 # Codes are ours: the brochure gives none. The brochure names no 備取 (waitlist) numbers for any
-# programme (玖.四 only says waitlisted applicants may be listed), so every waitlist size is 0.
+# programme (玖.四 only says waitlisted applicants may be listed), so every waitlist size is 0, except
+# the demo's own choice for M01, the programme the demo's synthetic applicants take through results
+# (cycles/demo_applicants.py): a waitlist of 3 general and 2 in-service, so promotion can be shown.
 # It gives no contact emails either. Departments: a 研究所 is its own unit; the two 碩士班 belong
 # to the department named in their title.
 _M06_DESCRIPTION = _description(
@@ -621,3 +623,4 @@ for _program in PROGRAMS:
     _program["stages"] = STAGES
     _program["documents"] = _programme_documents(essays_optional=_program.pop("essays_optional", False))
 del _program
+next(p for p in PROGRAMS if p["code"] == "M01").update(waitlist_general=3, waitlist_in_service=2)

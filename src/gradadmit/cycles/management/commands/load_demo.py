@@ -1,12 +1,15 @@
-"""`manage.py load_demo`: load the brochure's demo cycle and demo accounts, then print how to sign in."""
+"""`manage.py load_demo`: the brochure's demo cycle, demo accounts and synthetic applicants; prints how to sign in."""
 
+import time
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
-from gradadmit.cycles.demo import create_demo_accounts, load_demo_cycle
+from gradadmit.accounts.models import User
+from gradadmit.cycles.demo import OFFICE_EMAIL, create_demo_accounts, load_demo_cycle
+from gradadmit.cycles.demo_applicants import DEFAULT_APPLICANTS, DEFAULT_SEED, load_demo_applicants
 
 
 class Command(BaseCommand):
@@ -18,13 +21,28 @@ class Command(BaseCommand):
             type=date.fromisoformat,
             help="Pretend today is this date (YYYY-MM-DD); the application windows are open on it.",
         )
+        parser.add_argument(
+            "--applicants",
+            type=int,
+            default=DEFAULT_APPLICANTS,
+            help=f"Synthetic applicants to have (default {DEFAULT_APPLICANTS}; 0 for none). Existing ones are kept.",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="Seed of the synthetic applicants (same seed, same data)."
+        )
 
-    def handle(self, *args, today=None, **options):
+    def handle(self, *args, today=None, applicants=DEFAULT_APPLICANTS, seed=DEFAULT_SEED, **options):
+        if applicants < 0:
+            raise CommandError("--applicants must be 0 or more.")
+        started = time.monotonic()
         try:
             # One transaction: a failure half-way leaves the database as it was, never half a demo.
             with transaction.atomic():
                 cycle = load_demo_cycle(today=today)
                 accounts = create_demo_accounts(cycle)
+                created = load_demo_applicants(
+                    cycle=cycle, office=User.objects.get(email=OFFICE_EMAIL), count=applicants, seed=seed
+                )
         except ValueError as error:
             raise CommandError(str(error)) from error
 
@@ -41,6 +59,10 @@ class Command(BaseCommand):
                 self.stdout.write(rule)
         self.stdout.write(rule)
         self.stdout.write(f"Cycle page: {_cycle_path(cycle)}")
+        self.stdout.write(
+            f"Synthetic applicants: {created} created, {applicants} asked for (seed {seed}), "
+            f"in {time.monotonic() - started:.1f} s; they sign in with the same password."
+        )
 
 
 def _cycle_path(cycle) -> str:
