@@ -15,6 +15,7 @@ from gradadmit.core.listing import Filter, Listing, Sort
 from gradadmit.cycles import selectors as cycle_selectors
 from gradadmit.cycles import services as cycle_services
 from gradadmit.cycles.models import Cycle
+from gradadmit.office import selectors as office_selectors
 from gradadmit.office.forms import CloneCycleForm, ExtensionForm, ImportProgramsForm
 from gradadmit.office.permissions import staff_required
 
@@ -78,6 +79,21 @@ def program_applications_xlsx(request, pk):
                                  filename=exports.export_filename("applications", program))  # fmt: skip
 
 
+@staff_required()
+def cycle_overview(request, pk):
+    cycle = office_selectors.cycle_for_overview(request.user, pk)
+    overview = office_selectors.cycle_overview(request.user, cycle)
+    return render(
+        request,
+        "office/cycle_overview.html",
+        {
+            "overview": overview,
+            "cycle": cycle,
+            "chart_data": {chart.key: chart.as_json() for chart in overview.charts},
+        },
+    )
+
+
 @staff_required("office.configure_cycles")
 def clone_cycle(request, pk):
     source = get_object_or_404(Cycle, pk=pk)
@@ -127,7 +143,8 @@ def import_programs(request, pk):
 @staff_required("office.configure_cycles")
 def extensions(request, pk):
     cycle = get_object_or_404(Cycle, pk=pk)
-    form = ExtensionForm(request.POST or None)
+    # The applicant's record links here with ?applicant=<email>: the form opens with it filled in.
+    form = ExtensionForm(request.POST or None, initial={"applicant_email": request.GET.get("applicant", "")[:254]})
     if request.method == "POST" and form.is_valid():
         applicant = None
         email = form.cleaned_data["applicant_email"]
