@@ -1,16 +1,16 @@
 """Staff: per-cycle payments and statement imports (office), per-programme overview (their programmes), charges."""
 
-import io
-
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from gradadmit.core import exports
 from gradadmit.core.errors import DomainError
 from gradadmit.core.uploads import SizeLimitUploadHandler, human_size
 from gradadmit.cycles.models import Cycle
@@ -140,31 +140,26 @@ def program_fees(request, pk):
     })  # fmt: skip
 
 
+FEE_COLUMNS = [
+    exports.Column(gettext_lazy("Application number"), lambda row: row[0].pk, kind=exports.ID),
+    exports.Column(gettext_lazy("name (Chinese)"), lambda row: getattr(getattr(row[0].applicant, "profile", None), "name_zh", "")),
+    exports.Column(gettext_lazy("Fee"), lambda row: row[1].item.code),
+    exports.Column(gettext_lazy("Virtual account"),
+                   lambda row: row[1].current_accounts[0].number if row[1].current_accounts else "", kind=exports.ID),
+    exports.Column(gettext_lazy("Amount due"), lambda row: row[1].amount_due, kind=exports.MONEY),
+    exports.Column(gettext_lazy("Received"), lambda row: row[1].amount_received, kind=exports.MONEY),
+    exports.Column(gettext_lazy("Refunded"), lambda row: row[1].amount_refunded, kind=exports.MONEY),
+    exports.Column(gettext_lazy("Status"), lambda row: row[1].get_status_display()),
+    exports.Column(gettext_lazy("Due"), lambda row: row[1].due_at, kind=exports.DATETIME),
+]  # fmt: skip
+
+
 @staff_required()
 def program_fees_xlsx(request, pk):
-    from openpyxl import Workbook
-
     program = program_for_staff(request.user, pk)
     applications, _totals, _exceptions = selectors.program_overview(request.user, program)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(program.code[:31] or "fees")
-    sheet.append(["application", "applicant", "fee", "virtual account", "amount due", "received", "refunded",
-                  "status", "due"])  # fmt: skip
-    for application in applications:
-        profile = getattr(application.applicant, "profile", None)
-        for charge in application.fee_charges:
-            account = charge.current_accounts[0].number if charge.current_accounts else ""
-            sheet.append([application.pk, getattr(profile, "name_zh", ""), charge.item.code, account,
-                          charge.amount_due, charge.amount_received, charge.amount_refunded, charge.status,
-                          charge.due_at.replace(tzinfo=None)])  # fmt: skip
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="fees-{program.code}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    rows = ((application, charge) for application in applications for charge in application.fee_charges)
+    return exports.xlsx_response(columns=FEE_COLUMNS, rows=rows, filename=exports.export_filename("fees", program))
 
 
 @staff_required(MANAGE)
