@@ -1,19 +1,42 @@
 """The demo loader: idempotent, application open now, brochure quotas, valid forms and accounts."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.db import transaction
 
 from gradadmit.accounts.idnumbers import is_valid_taiwan_id
-from gradadmit.accounts.models import User
+from gradadmit.accounts.models import ApplicantProfile, User
+from gradadmit.applications.models import Application
+from gradadmit.core import clock
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.cycles import demo_data
-from gradadmit.cycles.demo import APPLICANT_EMAIL, DEPARTMENT_EMAIL, TAIPEI, create_demo_accounts, load_demo_cycle
+from gradadmit.cycles.demo import (
+    APPLICANT_EMAIL,
+    DEPARTMENT_EMAIL,
+    OFFICE_EMAIL,
+    TAIPEI,
+    academic_year_for,
+    create_demo_accounts,
+    load_demo_cycle,
+)
+from gradadmit.cycles.demo_applicants import (
+    DEFAULT_SEED,
+    demo_census,
+    load_demo_applicants,
+    plan_people,
+    portal_clock_at,
+)
 from gradadmit.cycles.models import DocumentRequirement, FormTemplate, Milestone, Program, ProgramAssignment
+from gradadmit.documents.models import Document
+from gradadmit.enrolment.models import Admission
+from gradadmit.fees.models import Payment
+from gradadmit.notifications.models import Message
+from gradadmit.scoring.models import StageScore
 
 
 def _counts():
@@ -170,7 +193,109 @@ def test_rerun_resets_a_changed_password(settings):
 
 @pytest.mark.django_db
 def test_command_prints_accounts_and_cycle_path(capsys):
-    call_command("load_demo")
+    call_command("load_demo", applicants=0)
     out = capsys.readouterr().out
     assert APPLICANT_EMAIL in out and DEPARTMENT_EMAIL in out
     assert demo_data.CYCLE["code"] in out
+
+
+# --- synthetic applicants ---------------------------------------------------------------------------------------
+
+SMALL = 30
+
+
+def _load_with_applicants(count=SMALL, seed=DEFAULT_SEED):
+    cycle, _ = _load()
+    office = User.objects.get(email=OFFICE_EMAIL)
+    return cycle, load_demo_applicants(cycle=cycle, office=office, count=count, seed=seed)
+
+
+def _fingerprint():
+    """The generated data, free of database ids and wall-clock times."""
+    applications = sorted(
+        Application.objects.values_list(
+            "applicant__email", "program__code", "identity", "review_decision__result", "ticket__exam_number"
+        ),
+        key=repr,
+    )
+    people = sorted(ApplicantProfile.objects.values_list("user__email", "name_zh", "national_id", "birth_date"))
+    scores = sorted(
+        StageScore.objects.values_list("application__applicant__email", "stage__order", "score", "absent"), key=repr
+    )
+    admissions = sorted(Admission.objects.values_list("applicant__email", "status", "source"))
+    return applications, people, scores, admissions
+
+
+@pytest.mark.django_db
+def test_a_small_demo_shows_every_state():
+    cycle, created = _load_with_applicants()
+    census = demo_census(cycle)
+    assert created == SMALL
+    empty = [state for state, count in census.items() if count == 0]
+    assert not empty, census
+    assert census["programmes_applied"] >= 8
+    assert Application.objects.filter(applicant__email=APPLICANT_EMAIL).count() == 3
+
+
+@pytest.mark.django_db
+def test_a_second_run_adds_nothing():
+    cycle, _ = _load_with_applicants()
+    before = (
+        demo_census(cycle),
+        User.objects.count(),
+        Application.objects.count(),
+        Document.objects.count(),
+        Payment.objects.count(),
+        Message.objects.count(),
+    )
+    _, created = _load_with_applicants()
+    after = (
+        demo_census(cycle),
+        User.objects.count(),
+        Application.objects.count(),
+        Document.objects.count(),
+        Payment.objects.count(),
+        Message.objects.count(),
+    )
+    assert created == 0
+    assert after == before
+
+
+def test_the_same_seed_gives_the_same_plan_and_another_seed_another():
+    programs = {spec["code"]: Program(**{k: v for k, v in spec.items() if k not in ("stages", "documents")})
+                for spec in demo_data.PROGRAMS}  # fmt: skip
+    first = plan_people(count=SMALL, seed=7, programs=programs)
+    assert first == plan_people(count=SMALL, seed=7, programs=programs)
+    assert first != plan_people(count=SMALL, seed=8, programs=programs)
+    # A person's plan does not depend on how many are asked for: growing the demo keeps the first ones.
+    assert plan_people(count=SMALL + 10, seed=7, programs=programs)[:SMALL] == first
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_data():
+    with transaction.atomic():  # the first demo is rolled back, then made again from scratch
+        _load_with_applicants()
+        first = _fingerprint()
+        transaction.set_rollback(True)
+    assert not Application.objects.exists()
+    _load_with_applicants()
+    assert _fingerprint() == first
+    assert first[0] and first[2] and first[3]
+
+
+@pytest.mark.django_db
+def test_the_cycle_name_follows_the_moved_dates():
+    cycle = load_demo_cycle(today=date(2030, 1, 15))  # opens 2030-01-08: the academic year starting August 2030
+    assert (cycle.academic_year, cycle.name_zh) == (119, "119學年度碩士班甄試入學招生")
+    assert cycle.name_en.startswith("2030 ")
+    cycle = load_demo_cycle(today=date(2029, 11, 20))  # opens in November 2029: also for 2030
+    assert cycle.academic_year == 119
+    assert academic_year_for(date(2019, 11, 7)) == 109  # the brochure's own dates
+
+
+@pytest.mark.django_db
+def test_the_portal_clock_is_back_after_the_generator():
+    real = clock.now
+    with portal_clock_at(datetime(2031, 1, 1, 9, 0, tzinfo=TAIPEI)):
+        assert clock.now().year == 2031
+    assert clock.now is real
