@@ -16,6 +16,7 @@ from gradadmit.cycles import selectors as cycle_selectors
 from gradadmit.cycles import services as cycle_services
 from gradadmit.cycles.models import Cycle
 from gradadmit.office import selectors as office_selectors
+from gradadmit.office import selectors as office_selectors
 from gradadmit.office.forms import CloneCycleForm, ExtensionForm, ImportProgramsForm
 from gradadmit.office.permissions import staff_required
 
@@ -77,6 +78,21 @@ def program_applications_xlsx(request, pk):
     program, _listing, applications = _program_applications(request, pk)
     return exports.xlsx_response(columns=APPLICATION_COLUMNS, rows=applications.iterator(chunk_size=2000),
                                  filename=exports.export_filename("applications", program))  # fmt: skip
+
+
+@staff_required()
+def cycle_overview(request, pk):
+    cycle = office_selectors.cycle_for_overview(request.user, pk)
+    overview = office_selectors.cycle_overview(request.user, cycle)
+    return render(
+        request,
+        "office/cycle_overview.html",
+        {
+            "overview": overview,
+            "cycle": cycle,
+            "chart_data": {chart.key: chart.as_json() for chart in overview.charts},
+        },
+    )
 
 
 @staff_required()
