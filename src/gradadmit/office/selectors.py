@@ -199,7 +199,7 @@ def _count(counts, program_id, identity, key) -> int:
 
 def _program_funnel(program, steps, counts) -> ProgramFunnel:
     urls = {}
-    for key, _label, _condition, viewname, _query in steps:
+    for _key, _label, _condition, viewname, _query in steps:
         urls.setdefault(viewname, reverse(viewname, args=[program.pk]))
     rows = []
     for identity, identity_label in Identity.choices:
