@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gradadmit.core import exports
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.core.errors import DomainError
 from gradadmit.cycles.selectors import program_for_staff
@@ -71,3 +73,54 @@ def vacancies(request, pk):
     for row in selectors.vacancy_report(program):
         writer.writerow([program.code, row["identity"], row["places"], row["filled"], row["vacancies"]])
     return response
+
+
+def _ticket_number(admission):
+    ticket = getattr(admission.application, "ticket", None)
+    return ticket.exam_number if ticket is not None else ""
+
+
+def _identity_document(admission):
+    profile = getattr(admission.applicant, "profile", None)
+    return (profile.national_id or profile.passport_number) if profile is not None else ""
+
+
+# The registrar's (教務處) list: who was admitted, how to reach them, whether they checked in.
+ADMITTED_COLUMNS = [
+    exports.Column(gettext_lazy("Identity"), lambda a: a.get_seat_identity_display()),
+    exports.Column(gettext_lazy("exam number"), _ticket_number, kind=exports.ID),
+    exports.Column(gettext_lazy("name (Chinese)"), "applicant.profile.name_zh"),
+    exports.Column(gettext_lazy("name (English, as in passport)"), "applicant.profile.name_en"),
+    exports.Column(gettext_lazy("national ID number"), _identity_document, kind=exports.ID),
+    exports.Column(gettext_lazy("email address"), "applicant.email"),
+    exports.Column(gettext_lazy("mobile phone"), "applicant.profile.phone_mobile", kind=exports.ID),
+    exports.Column(gettext_lazy("mailing address"), "applicant.profile.address"),
+    exports.Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
+    exports.Column(gettext_lazy("checked in"), "checked_in_at", kind=exports.DATETIME),
+]
+
+VACANCY_COLUMNS = [
+    exports.Column(gettext_lazy("Identity"), lambda row: row["label"]),
+    exports.Column(gettext_lazy("Places"), lambda row: row["places"], kind=exports.NUMBER),
+    exports.Column(gettext_lazy("Filled"), lambda row: row["filled"], kind=exports.NUMBER),
+    exports.Column(gettext_lazy("Vacancies"), lambda row: row["vacancies"], kind=exports.NUMBER),
+]
+
+
+@staff_required()
+def admitted_xlsx(request, pk):
+    program = program_for_staff(request.user, pk)
+    admissions = (
+        Admission.objects.filter(program=program)
+        .select_related("application__ticket", "applicant__profile")
+        .order_by("seat_identity", "application__ticket__exam_number", "pk")
+    )
+    return exports.xlsx_response(columns=ADMITTED_COLUMNS, rows=admissions.iterator(chunk_size=2000),
+                                 filename=exports.export_filename("admitted", program))  # fmt: skip
+
+
+@staff_required()
+def vacancies_xlsx(request, pk):
+    program = program_for_staff(request.user, pk)
+    return exports.xlsx_response(columns=VACANCY_COLUMNS, rows=selectors.vacancy_report(program),
+                                 filename=exports.export_filename("vacancies", program))  # fmt: skip
