@@ -18,5 +18,10 @@ urlpatterns = [
     path("recommend/<str:token>/form/", recommender.letter_form, name="form"),
     path("recommend/<str:token>/upload/", recommender.upload, name="upload"),
     path("office/programs/<int:pk>/recommendations/", office.program_recommendations, name="office_program"),
+    path(
+        "office/programs/<int:pk>/recommendations.xlsx",
+        office.program_recommendations_xlsx,
+        name="office_program_xlsx",
+    ),
     path("office/recommendations/<int:pk>/letter/", office.letter, name="office_letter"),
 ]
