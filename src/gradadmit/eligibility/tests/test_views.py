@@ -192,3 +192,17 @@ def test_applicant_result_page_query_count_is_fixed(client, application):
         ApplicationFactory(applicant=application.applicant, program=ProgramFactory(cycle=application.program.cycle))
     assert queries_of(client, url) == before
     assert before <= 20
+
+
+def test_review_queue_rows_come_from_the_template_with_names_escaped(client, staff, program):
+    from gradadmit.testing.factories import ProfileFactory
+
+    profile = ProfileFactory(name_zh="<script>x</script>", name_en='A "B" & C')
+    application = ApplicationFactory(program=program, applicant=profile.user)
+    client.force_login(staff)
+    page = client.get(reverse("eligibility:queue", args=[program.pk])).content.decode()
+    assert "<script>x</script>" not in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page
+    assert "A &#34;B&#34; &amp; C" in page or "A &quot;B&quot; &amp; C" in page
+    assert f'value="{application.pk}:' in page
+    assert reverse("eligibility:review", args=[application.pk]) in page
