@@ -10,6 +10,7 @@ urlpatterns = [
     path("me/applications/<int:pk>/accommodation/", applicant.accommodation, name="accommodation"),
     path("programs/<int:pk>/interview-list/", public.interview_list, name="interview_list"),
     path("office/programs/<int:pk>/exam/", office.admin, name="admin"),
+    path("office/programs/<int:pk>/exam/tickets.xlsx", office.tickets_xlsx, name="tickets_xlsx"),
     path("office/programs/<int:pk>/exam/numbers/", office.assign_numbers, name="assign_numbers"),
     path("office/programs/<int:pk>/exam/slots/", office.add_slot, name="add_slot"),
     path("office/programs/<int:pk>/exam/slots/assign/", office.assign_slots, name="assign_slots"),

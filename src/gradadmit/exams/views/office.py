@@ -3,11 +3,16 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gradadmit.core import exports
+from gradadmit.core.choices import Identity
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.core.errors import DomainError
+from gradadmit.core.listing import Filter, Listing, Sort
+from gradadmit.core.rocdate import format_for_language
 from gradadmit.cycles.selectors import program_for_staff
 from gradadmit.exams import selectors, services
 from gradadmit.exams.forms import AccommodationDecisionForm, ReopenForm, SlotForm
@@ -15,12 +20,54 @@ from gradadmit.exams.models import InterviewSlot, TicketBatch
 from gradadmit.exams.tickets import render_ticket, ticket_filename
 from gradadmit.office.permissions import staff_required
 
+TICKET_SORTS = [
+    Sort("number", gettext_lazy("Exam number"), "sequence"),
+    Sort("name", gettext_lazy("Name"), ("application__applicant__profile__name_zh", "sequence")),
+    Sort("identity", gettext_lazy("Identity"), ("application__identity", "sequence")),
+    Sort("slot", gettext_lazy("Slot"), ("slot__starts_at", "slot__room", "sequence")),
+]
+TICKET_COLUMNS = [
+    exports.Column(gettext_lazy("Exam number"), "exam_number", kind=exports.ID),
+    exports.Column(gettext_lazy("Application number"), "application_id", kind=exports.ID),
+    exports.Column(gettext_lazy("name (Chinese)"), "application.applicant.profile.name_zh"),
+    exports.Column(gettext_lazy("name (English, as in passport)"), "application.applicant.profile.name_en"),
+    exports.Column(gettext_lazy("Identity"), lambda t: t.application.get_identity_display()),
+    exports.Column(gettext_lazy("Interview starts"), "slot.starts_at", kind=exports.DATETIME),
+    exports.Column(gettext_lazy("Interview ends"), "slot.ends_at", kind=exports.DATETIME),
+    exports.Column(gettext_lazy("Room"), "slot.room"),
+    exports.Column(gettext_lazy("Accommodations"), lambda t: _accommodation(t.application)),
+]
+
+
+def _accommodation(application):
+    request = getattr(application, "accommodation", None)
+    if request is None:
+        return ""
+    if request.status == request.Status.APPROVED:
+        return f"{request.get_status_display()}: {', '.join(request.needs())}"
+    return request.get_status_display()
+
+
+def _tickets(request, program, slots):
+    """The programme's tickets as the URL filters and sorts them (by identity and slot), with the listing."""
+    language = get_language() or "zh-hant"
+    slot_choices = [(slot.pk, f"{format_for_language(slot.starts_at, language)} {slot.room}") for slot in slots]
+    filters = [
+        Filter("identity", gettext_lazy("Identity"), "application__identity", Identity.choices),
+        Filter("slot", gettext_lazy("Slot"), "slot_id", slot_choices),
+    ]
+    listing = Listing(request, filters=filters, sorts=TICKET_SORTS, default_sort="number")
+    return listing, listing.apply(selectors.tickets_for_staff(request.user, program))
+
 
 @staff_required()
 def admin(request, pk):
     program = program_for_staff(request.user, pk)
     publication = selectors.publication_of(program)
     calendar = calendar_for(program.cycle)
+    slots = list(InterviewSlot.objects.filter(program=program))
+    listing, tickets = _tickets(request, program, slots)
+    page = listing.page(tickets)
     return render(
         request,
         "exams/office_admin.html",
@@ -29,14 +76,24 @@ def admin(request, pk):
             "publication": publication,
             "visible_from": selectors.visible_from(publication, calendar),
             "problems": services.publication_problems(program),
-            "tickets": list(selectors.tickets_for_staff(request.user, program)),
-            "slots": list(InterviewSlot.objects.filter(program=program)),
+            "tickets": page.object_list,
+            "page": page,
+            "listing": listing,
+            "slots": slots,
             "slot_form": SlotForm(),
             "reopen_form": ReopenForm(),
             "batches": list(TicketBatch.objects.filter(program=program)[:3]),
             "frozen": publication is not None and publication.freezes_decisions,
         },
     )
+
+
+@staff_required()
+def tickets_xlsx(request, pk):
+    program = program_for_staff(request.user, pk)
+    _listing, tickets = _tickets(request, program, InterviewSlot.objects.filter(program=program))
+    return exports.xlsx_response(columns=TICKET_COLUMNS, rows=tickets.iterator(chunk_size=2000),
+                                 filename=exports.export_filename("exam-numbers", program))  # fmt: skip
 
 
 def _act(request, program, action, success):
