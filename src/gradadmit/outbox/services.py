@@ -70,7 +70,22 @@ def kick_delivery() -> None:
 def _enqueue_delivery() -> None:
     from gradadmit.outbox.tasks import deliver_outbox
 
-    deliver_outbox.enqueue()
+    if not _delivery_waiting(deliver_outbox):
+        deliver_outbox.enqueue()
+
+
+def _delivery_waiting(task) -> bool:
+    """A delivery task that has not started yet will see this email (committed by now): don't queue another.
+
+    Many changes committing at once (a demo load, a batch of decisions) then queue one delivery, not thousands.
+    Only the database backend has a queue to look at.
+    """
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return False
+    return DBTaskResult.objects.ready().filter(task_path=task.module_path).exists()
 
 
 def resend(*, actor, email: Email) -> Email:

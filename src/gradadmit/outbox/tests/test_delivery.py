@@ -152,3 +152,18 @@ def test_the_email_is_written_in_the_callers_transaction(django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         queue()
     assert Email.objects.get().status == Email.Status.SENT  # kicked after commit (immediate tasks in tests)
+
+
+def test_many_commits_at_once_queue_one_delivery_task(settings):
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    from gradadmit.outbox import services
+
+    for n in range(3):
+        queue(to=f"a{n}@example.tw")
+    for callback in [services._enqueue_delivery] * 3:  # what the three commits run
+        with transaction.atomic():
+            callback()
+    assert DBTaskResult.objects.filter(task_path="gradadmit.outbox.tasks.deliver_outbox").count() == 1

@@ -10,6 +10,8 @@ from django.urls import NoReverseMatch, reverse
 from gradadmit.accounts.models import User
 from gradadmit.cycles.demo import OFFICE_EMAIL, create_demo_accounts, load_demo_cycle
 from gradadmit.cycles.demo_applicants import DEFAULT_APPLICANTS, DEFAULT_SEED, load_demo_applicants
+from gradadmit.outbox.models import Email
+from gradadmit.outbox.services import cancel_queued
 
 
 class Command(BaseCommand):
@@ -43,6 +45,9 @@ class Command(BaseCommand):
                 created = load_demo_applicants(
                     cycle=cycle, office=User.objects.get(email=OFFICE_EMAIL), count=applicants, seed=seed
                 )
+                # Synthetic people have no mailbox: their emails stay in the outbox as cancelled, so the console
+                # of `make run` shows what the demo accounts receive, not thousands of made-up messages.
+                cancel_queued(emails=Email.objects.filter(to__startswith="demo-applicant-", status="queued"))
         except ValueError as error:
             raise CommandError(str(error)) from error
 
