@@ -104,6 +104,21 @@ def reviewer_scores_visible_to(user, application, stage) -> list[ReviewerScore]:
     return scores
 
 
+def reviewer_scores_for_staff(user, program) -> dict[tuple[int, int], list[ReviewerScore]]:
+    """{(application id, stage id): reviewers' scores} of the programme, in two queries.
+
+    A staff member who also reviews the programme sees the others' scores of an application and stage only once
+    their own is in, as on the reviewer's page (reviewer_scores_visible_to).
+    """
+    scores = defaultdict(list)
+    rows = ReviewerScore.objects.filter(application__program=program).select_related("reviewer").order_by("id")
+    for score in rows:
+        scores[(score.application_id, score.stage_id)].append(score)
+    if ReviewerAssignment.objects.filter(program=program, reviewer=user).exists():
+        scores = {pair: found for pair, found in scores.items() if any(s.reviewer_id == user.id for s in found)}
+    return dict(scores)
+
+
 def score_table(program) -> tuple[list, list, dict]:
     """(stages, applications, {(application id, stage id): StageScore}) in three queries."""
     stages = list(SelectionStage.objects.filter(program=program).order_by("order").select_related("submission"))

@@ -5,6 +5,7 @@ from gradadmit.scoring.views import applicant, office, public, reviewer
 app_name = "scoring"
 urlpatterns = [
     path("office/programs/<int:pk>/scores/", office.scores, name="scores"),
+    path("office/programs/<int:pk>/scores.xlsx", office.scores_xlsx, name="scores_xlsx"),
     path("office/programs/<int:pk>/scoring/settings/", office.scoring_settings, name="settings"),
     path("office/programs/<int:pk>/scoring/reviewers/", office.reviewers, name="reviewers"),
     path(
@@ -21,6 +22,7 @@ urlpatterns = [
     path("office/appeals/<int:pk>/attachment/", office.appeal_attachment, name="staff_appeal_attachment"),
     path("office/programs/<int:pk>/ranking/", office.runs, name="runs"),
     path("office/ranking-runs/<int:pk>/", office.run_detail, name="run_detail"),
+    path("office/ranking-runs/<int:pk>/results.xlsx", office.run_xlsx, name="run_xlsx"),
     path("office/ranking-runs/<int:pk>/publish/", office.publish, name="publish"),
     path("office/ranking-runs/<int:pk>/publish-at/", office.schedule_publication, name="schedule_publication"),
     path("office/ranking-runs/<int:pk>/publish-at/cancel/", office.cancel_publication, name="cancel_publication"),

@@ -1,20 +1,74 @@
 """Staff: settings and reviewers, the score table, stage submission, invitations, ranking runs, publication."""
 
+from decimal import Decimal
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from gradadmit.applications.models import Application
+from gradadmit.core import exports
 from gradadmit.core.choices import Identity
 from gradadmit.core.errors import DomainError
+from gradadmit.core.listing import Filter, Listing, Sort
 from gradadmit.cycles.selectors import program_for_staff
 from gradadmit.office.permissions import staff_required
 from gradadmit.scoring import scheduled_publication, selectors, services
 from gradadmit.scoring.explanations import explain, status_label
 from gradadmit.scoring.forms import ReviewerAssignmentForm, SchedulePublicationForm, ScoringSettingsForm
+from gradadmit.scoring.ranking import Status
 from gradadmit.scoring.views import serve_appeal_attachment
+
+SCORE_FILTERS = [Filter("identity", gettext_lazy("Identity"), "identity", Identity.choices)]
+SCORE_SORTS = [
+    Sort("application", gettext_lazy("Application"), "id"),
+    Sort("identity", gettext_lazy("Identity"), ("identity", "id")),
+]
+SCORE_COLUMNS = [
+    exports.Column(gettext_lazy("Application number"), "application.pk", kind=exports.ID),
+    exports.Column(gettext_lazy("name (Chinese)"), "application.applicant.profile.name_zh"),
+    exports.Column(gettext_lazy("Identity"), lambda r: r.application.get_identity_display()),
+    exports.Column(gettext_lazy("Stage"), lambda r: r.stage.get_kind_display()),
+    exports.Column(gettext_lazy("Reviewer"), "reviewer.email"),
+    exports.Column(gettext_lazy("Score"), "score", kind=exports.NUMBER),
+    exports.Column(gettext_lazy("Absent"), lambda r: gettext_lazy("Yes") if r.absent else ""),
+    exports.Column(gettext_lazy("Reviewers disagree"), lambda r: gettext_lazy("Yes") if r.disagreement else ""),
+    exports.Column(gettext_lazy("Source"), "source"),
+    exports.Column(gettext_lazy("Entered"), "at", kind=exports.DATETIME),
+]
+
+
+def _score_rows(request, program):
+    """The stages, the listing, and the programme's applications as the URL filters and sorts them."""
+    stages, applications, table = selectors.score_table(program)
+    listing = Listing(request, filters=SCORE_FILTERS, sorts=SCORE_SORTS, default_sort="application")
+    return stages, listing, listing.apply(applications), table
+
+
+def _score_lines(applications, stages, table, reviewer_scores):
+    """Per application and stage: the stage's score, then each reviewer's score (one spreadsheet row each)."""
+    for application in applications:
+        for stage in stages:
+            cell = table.get((application.id, stage.id))
+            if cell is not None:
+                yield SimpleNamespace(application=application, stage=stage, reviewer=None, score=cell.score,
+                                      absent=cell.absent, disagreement=cell.disagreement,
+                                      source=cell.get_source_display(), at=cell.updated_at)  # fmt: skip
+            for score in reviewer_scores.get((application.id, stage.id), ()):
+                yield SimpleNamespace(application=application, stage=stage, reviewer=score.reviewer, score=score.score,
+                                      absent=False, disagreement=False, source=_("Reviewer's score"),
+                                      at=score.submitted_at)  # fmt: skip
+
+
+@staff_required()
+def scores_xlsx(request, pk):
+    program = program_for_staff(request.user, pk)
+    stages, _listing, applications, table = _score_rows(request, program)
+    lines = _score_lines(applications, stages, table, selectors.reviewer_scores_for_staff(request.user, program))
+    return exports.xlsx_response(columns=SCORE_COLUMNS, rows=lines, filename=exports.export_filename("scores", program))
 
 
 @staff_required()
@@ -38,9 +92,13 @@ def scores(request, pk):
         else:
             messages.success(request, _("The score was saved."))
         return redirect("scoring:scores", pk=program.pk)
-    stages, applications, table = selectors.score_table(program)
-    rows = [{"application": a, "cells": [table.get((a.id, s.id)) for s in stages]} for a in applications]
-    return render(request, "scoring/office_scores.html", {"program": program, "stages": stages, "rows": rows})
+    stages, listing, applications, table = _score_rows(request, program)
+    page = listing.page(applications)
+    rows = [{"application": a, "cells": [table.get((a.id, s.id)) for s in stages]} for a in page.object_list]
+    return render(request, "scoring/office_scores.html", {
+        "program": program, "stages": stages, "rows": rows, "applications": applications, "listing": listing,
+        "page": page,
+    })  # fmt: skip
 
 
 @staff_required()
@@ -103,26 +161,71 @@ def runs(request, pk):
     )
 
 
+RUN_FILTERS = [
+    Filter("identity", gettext_lazy("Identity"), "identity_value", Identity.choices),
+    Filter(
+        "result", gettext_lazy("Result"), "status_value", lambda: [(s.value, status_label(s.value)) for s in Status]
+    ),
+]
+RUN_SORTS = [
+    Sort("application", gettext_lazy("Application"), "key"),
+    Sort("identity", gettext_lazy("Identity"), ("identity_value", "rank", "key")),
+    Sort("rank", gettext_lazy("Rank"), ("identity_value", "rank", "key")),
+    Sort("total", gettext_lazy("Total"), ("total", "key")),
+    Sort("result", gettext_lazy("Result"), ("status_value", "identity_value", "rank", "key")),
+]
+RUN_COLUMNS = [
+    exports.Column(gettext_lazy("Application number"), "key", kind=exports.ID),
+    exports.Column(gettext_lazy("name (Chinese)"), "application.applicant.profile.name_zh"),
+    exports.Column(gettext_lazy("name (English, as in passport)"), "application.applicant.profile.name_en"),
+    exports.Column(gettext_lazy("Identity"), "identity"),
+    exports.Column(gettext_lazy("Rank"), "rank", kind=exports.NUMBER),
+    exports.Column(gettext_lazy("Total"), "total", kind=exports.NUMBER),
+    exports.Column(gettext_lazy("Result"), "status"),
+    exports.Column(gettext_lazy("Waitlist position"), "waitlist_position", kind=exports.NUMBER),
+    exports.Column(gettext_lazy("Why"), "explanation", width=80),
+]
+
+
+def _run_rows(request, run):
+    """The run's outcomes with names and plain-words explanations, as the URL filters and sorts them."""
+    _stages, applications, _table = selectors.score_table(run.program)
+    names = {a.id: a for a in applications}
+    identity_labels = dict(Identity.choices)
+    rows = [
+        SimpleNamespace(
+            outcome=o,
+            key=o["key"],
+            application=names.get(o["key"]),
+            identity_value=o["identity"],
+            identity=identity_labels.get(o["identity"], o["identity"]),
+            rank=o["rank"],
+            total=Decimal(o["total"]),
+            status_value=o["status"],
+            status=status_label(o["status"]),
+            waitlist_position=o["waitlist_position"],
+            explanation=explain(o),
+        )
+        for o in run.result["outcomes"]
+    ]
+    listing = Listing(request, filters=RUN_FILTERS, sorts=RUN_SORTS, default_sort="rank")
+    return listing, listing.apply(rows)
+
+
+@staff_required()
+def run_xlsx(request, pk):
+    run = selectors.run_for_staff(request.user, pk)
+    _listing, rows = _run_rows(request, run)
+    filename = exports.export_filename(f"ranking-run-{run.number}", run.program)
+    return exports.xlsx_response(columns=RUN_COLUMNS, rows=rows, filename=filename)
+
+
 @staff_required()
 def run_detail(request, pk):
     run = selectors.run_for_staff(request.user, pk)
-    stages, applications, _table = selectors.score_table(run.program)
-    names = {a.id: a for a in applications}
-    outcomes = sorted(
-        run.result["outcomes"],
-        key=lambda o: (o["identity"], o["rank"] is None, o["rank"] or 0, o["key"]),
-    )
+    listing, rows = _run_rows(request, run)
+    page = listing.page(rows)
     identity_labels = dict(Identity.choices)
-    rows = [
-        {
-            "outcome": o,
-            "application": names.get(o["key"]),
-            "identity": identity_labels.get(o["identity"], o["identity"]),
-            "status": status_label(o["status"]),
-            "explanation": explain(o),
-        }
-        for o in outcomes
-    ]
     preview = services.preview(run)
     return render(
         request,
@@ -130,7 +233,9 @@ def run_detail(request, pk):
         {
             "run": run,
             "program": run.program,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "listing": listing,
             "preview": preview,
             # The preview counts are keyed by identity value: shown by its label (一般生 / 在職生).
             "preview_counts": [(identity_labels.get(key, key), c) for key, c in preview["counts"].items()],
