@@ -40,9 +40,7 @@ def other_holding(admission: Admission) -> list[Admission]:
 def board(program) -> dict:
     """Everything the check-in board shows, in four queries whatever the programme's size."""
     pools = {pool.identity: pool for pool in SeatPool.objects.filter(program=program)}
-    admissions = list(
-        Admission.objects.filter(program=program).select_related("application__ticket", "applicant__profile")
-    )
+    admissions = list(board_admissions(program))
     entries = list(
         WaitlistEntry.objects.filter(program=program).select_related(
             "application__ticket", "application__applicant__profile"
@@ -70,6 +68,11 @@ def board(program) -> dict:
             }
         )
     return {"opened": bool(pools), "counts": rows, "admissions": admissions, "entries": entries}
+
+
+def board_admissions(program):
+    """The programme's admissions with exam number and name, for the board and its export."""
+    return Admission.objects.filter(program=program).select_related("application__ticket", "applicant__profile")
 
 
 def vacancy_report(program) -> list[dict]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/applications/<int:pk>/enrolment/waitlist/", applicant.waitlist_wish, name="waitlist_wish"),
     path("office/programs/<int:pk>/check-in/", office.board, name="board"),
     path("office/programs/<int:pk>/check-in/act/", office.act, name="act"),
+    path("office/programs/<int:pk>/check-in/board.xlsx", office.board_xlsx, name="board_xlsx"),
     path("office/programs/<int:pk>/check-in/vacancies.csv", office.vacancies, name="vacancies"),
     path("office/programs/<int:pk>/check-in/vacancies.xlsx", office.vacancies_xlsx, name="vacancies_xlsx"),
     path("office/programs/<int:pk>/check-in/admitted.xlsx", office.admitted_xlsx, name="admitted_xlsx"),

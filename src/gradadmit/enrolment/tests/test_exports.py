@@ -2,7 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from gradadmit.core import clock
 from gradadmit.testing.exports import export_queries, read_export, rows_of
 from gradadmit.testing.factories import AdmissionFactory, DepartmentStaffFactory, OfficeFactory, ProgramFactory, assign
 
@@ -41,3 +43,58 @@ def test_admitted_export_queries_do_not_grow(client):
     for _ in range(45):
         AdmissionFactory(program=program)
     assert export_queries(client, url) == five
+
+
+# --- The check-in board ----------------------------------------------------------------------------------
+
+
+def board_url(program):
+    return reverse("enrolment:board_xlsx", args=[program.pk])
+
+
+def test_board_export_has_translated_headers_and_deadlines_as_dates(client):
+    admission = AdmissionFactory()
+    client.force_login(OfficeFactory())
+    with translation.override("zh-hant"):
+        response = client.get(board_url(admission.program))
+    assert f'filename="check-in-{admission.program.code}-' in response["Content-Disposition"]
+    sheet = read_export(response)
+    assert sheet.cell(1, 6).value == "狀態"
+    assert sheet.cell(2, 2).value == str(admission.application_id) and sheet.cell(2, 2).data_type == "s"
+    assert sheet.cell(2, 8).is_date
+
+
+def test_board_and_its_export_follow_the_status_filter(client):
+    offered = AdmissionFactory()
+    AdmissionFactory(application__program=offered.program, status="checked_in", how="online", checked_in_at=clock.now())
+    client.force_login(OfficeFactory())
+    rows = rows_of(read_export(client.get(board_url(offered.program) + "?status=offered")))
+    assert [row[1] for row in rows[1:]] == [str(offered.application_id)]
+    page = client.get(reverse("enrolment:board", args=[offered.program_id]) + "?status=offered&sort=-deadline")
+    assert list(page.context["admissions"]) == [offered]
+    assert page.context["counts"][0]["online"] == 1  # the counts stay those of the whole programme
+    assert "board.xlsx?status=offered&amp;sort=-deadline" in page.content.decode()
+
+
+def test_department_staff_cannot_export_another_programmes_board(client):
+    admission = AdmissionFactory()
+    staff = DepartmentStaffFactory()
+    assign(staff, ProgramFactory())
+    client.force_login(staff)
+    assert client.get(board_url(admission.program)).status_code == 404
+
+
+def test_empty_board_exports_only_the_headers(client):
+    client.force_login(OfficeFactory())
+    assert read_export(client.get(board_url(ProgramFactory()))).max_row == 1
+
+
+def test_board_export_queries_do_not_grow(client):
+    program = ProgramFactory()
+    for _ in range(5):
+        AdmissionFactory(program=program, application__program=program)
+    client.force_login(OfficeFactory())
+    five = export_queries(client, board_url(program))
+    for _ in range(45):
+        AdmissionFactory(program=program, application__program=program)
+    assert export_queries(client, board_url(program)) == five

@@ -10,12 +10,30 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gradadmit.core import exports
+from gradadmit.core.choices import Identity
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.core.errors import DomainError
+from gradadmit.core.listing import Filter, Listing, Sort
 from gradadmit.cycles.selectors import program_for_staff
 from gradadmit.enrolment import selectors, services
 from gradadmit.enrolment.models import Admission
 from gradadmit.office.permissions import staff_required
+
+BOARD_FILTERS = [
+    Filter("place", gettext_lazy("Place"), "seat_identity", Identity.choices),
+    Filter("status", gettext_lazy("Status"), "status", Admission.Status.choices),
+]
+BOARD_SORTS = [
+    Sort("number", gettext_lazy("Exam number"), ("application__ticket__exam_number", "application_id")),
+    Sort("name", gettext_lazy("Name"), ("applicant__profile__name_zh", "application_id")),
+    Sort("place", gettext_lazy("Place"), ("seat_identity", "application_id")),
+    Sort("status", gettext_lazy("Status"), ("status", "application_id")),
+    Sort("deadline", gettext_lazy("Deadline"), ("deadline", "application_id")),
+]
+
+
+def _board_listing(request):
+    return Listing(request, filters=BOARD_FILTERS, sorts=BOARD_SORTS, default_sort="place")
 
 
 @staff_required()
@@ -23,14 +41,20 @@ def board(request, pk):
     program = program_for_staff(request.user, pk)
     calendar = calendar_for(program.cycle)
     promotion = calendar.window(services.PROMOTION)
+    context = selectors.board(program)  # the counts are of the whole programme; the admissions list is filtered
+    listing = _board_listing(request)
+    page = listing.page(listing.apply(context["admissions"]))
     return render(
         request,
         "enrolment/office_board.html",
         {
+            **context,
             "program": program,
             "promotion_open": promotion is not None and promotion.is_open(),
             "promotion_over": promotion is not None and promotion.has_ended(),
-            **selectors.board(program),
+            "admissions": page.object_list,
+            "page": page,
+            "listing": listing,
         },
     )
 
@@ -99,6 +123,20 @@ ADMITTED_COLUMNS = [
     exports.Column(gettext_lazy("checked in"), "checked_in_at", kind=exports.DATETIME),
 ]
 
+# The check-in board as the staff member filtered it.
+BOARD_COLUMNS = [
+    exports.Column(gettext_lazy("exam number"), _ticket_number, kind=exports.ID),
+    exports.Column(gettext_lazy("Application number"), "application_id", kind=exports.ID),
+    exports.Column(gettext_lazy("name (Chinese)"), "applicant.profile.name_zh"),
+    exports.Column(gettext_lazy("Place"), lambda a: a.get_seat_identity_display()),
+    exports.Column(gettext_lazy("source"), lambda a: a.get_source_display()),
+    exports.Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
+    exports.Column(gettext_lazy("How"), lambda a: a.get_how_display()),
+    exports.Column(gettext_lazy("Deadline"), "deadline", kind=exports.DATETIME),
+    exports.Column(gettext_lazy("checked in"), "checked_in_at", kind=exports.DATETIME),
+    exports.Column(gettext_lazy("gave up"), "given_up_at", kind=exports.DATETIME),
+]
+
 VACANCY_COLUMNS = [
     exports.Column(gettext_lazy("Identity"), lambda row: row["label"]),
     exports.Column(gettext_lazy("Places"), lambda row: row["places"], kind=exports.NUMBER),
@@ -117,6 +155,14 @@ def admitted_xlsx(request, pk):
     )
     return exports.xlsx_response(columns=ADMITTED_COLUMNS, rows=admissions.iterator(chunk_size=2000),
                                  filename=exports.export_filename("admitted", program))  # fmt: skip
+
+
+@staff_required()
+def board_xlsx(request, pk):
+    program = program_for_staff(request.user, pk)
+    admissions = selectors.board_admissions(program)
+    return exports.xlsx_response(columns=BOARD_COLUMNS, rows=_board_listing(request).apply(admissions),
+                                 filename=exports.export_filename("check-in", program))  # fmt: skip
 
 
 @staff_required()
