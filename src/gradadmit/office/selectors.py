@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate, TruncHour
 from django.shortcuts import get_object_or_404
@@ -32,49 +34,37 @@ MAX_DAYS = 120  # the per-day charts show at most this many days (the applicatio
 UPLOAD_DAYS = 3  # uploads per hour over this many days before the documents deadline
 
 
-def _steps():
-    """(key, label, condition on active applications, list to link to, its query) of each funnel step, in order.
+QUEUE = "eligibility:queue"
+# (key, label, list to link to, its query) of each funnel step, in order. The links go to the list that can show
+# exactly that number: the review queue filters on identity, paid, documents complete and review result. Letters,
+# invitations, admissions and check-ins have no filtered list yet (query None): they link to the programme's page
+# of that subject, whose count may differ from the number.
+STEPS = [
+    ("applied", gettext_lazy("Applied"), QUEUE, {}),
+    ("paid", gettext_lazy("Paid"), QUEUE, {"paid": "yes"}),
+    ("documents", gettext_lazy("Documents complete"), QUEUE, {"documents": "complete"}),
+    ("letters", gettext_lazy("Letters complete"), "recommendations:office_program", None),
+    ("qualified", gettext_lazy("Qualified"), QUEUE, {"status": "qualified"}),
+    ("invited", gettext_lazy("Invited to the interview"), "scoring:scores", None),
+    ("admitted", gettext_lazy("Admitted"), "enrolment:board", None),
+    ("waitlisted", gettext_lazy("Waitlisted"), "enrolment:board", None),
+    ("checked_in", gettext_lazy("Checked in"), "enrolment:board", None),
+]
 
-    The links go to the list that can show exactly that number: the review queue filters on identity, paid,
-    documents complete and review result. Letters, invitations, admissions and check-ins have no filtered list
-    yet: they link to the programme's page of that subject (its count may then differ from the number).
-    """
-    queue = "eligibility:queue"
-    return [
-        ("applied", gettext_lazy("Applied"), Q(), queue, {}),
-        ("paid", gettext_lazy("Paid"), paid_q(), queue, {"paid": "yes"}),
-        ("documents", gettext_lazy("Documents complete"), documents_complete_q(), queue, {"documents": "complete"}),
-        ("letters", gettext_lazy("Letters complete"), letters_complete_q(), "recommendations:office_program", None),
-        (
-            "qualified",
-            gettext_lazy("Qualified"),
-            Q(review_decision__result=ReviewDecision.Result.QUALIFIED),
-            queue,
-            {"status": "qualified"},
-        ),
-        (
-            "invited",
-            gettext_lazy("Invited to the interview"),
-            Q(interview_invitation__isnull=False),
-            "scoring:scores",
-            None,
-        ),
-        ("admitted", gettext_lazy("Admitted"), Q(admission__status__in=Admission.HOLDING), "enrolment:board", None),
-        (
-            "waitlisted",
-            gettext_lazy("Waitlisted"),
-            Q(waitlist_entry__status=WaitlistEntry.Status.WAITING),
-            "enrolment:board",
-            None,
-        ),
-        (
-            "checked_in",
-            gettext_lazy("Checked in"),
-            Q(admission__status=Admission.Status.CHECKED_IN),
-            "enrolment:board",
-            None,
-        ),
-    ]
+
+def _conditions() -> dict[str, Q]:
+    """Each step's condition on active applications (the completeness rules' SQL form for three of them)."""
+    return {
+        "applied": Q(),
+        "paid": paid_q(),
+        "documents": documents_complete_q(),
+        "letters": letters_complete_q(),
+        "qualified": Q(review_decision__result=ReviewDecision.Result.QUALIFIED),
+        "invited": Q(interview_invitation__isnull=False),
+        "admitted": Q(admission__status__in=Admission.HOLDING),
+        "waitlisted": Q(waitlist_entry__status=WaitlistEntry.Status.WAITING),
+        "checked_in": Q(admission__status=Admission.Status.CHECKED_IN),
+    }
 
 
 @dataclass
@@ -84,6 +74,7 @@ class Step:
     count: int | None  # None: the step does not apply (letters of a programme asking none)
     url: str
     exact: bool  # the linked list is filtered to exactly this number
+    note: str = ""  # "*" when it is not (explained under the tables)
 
 
 @dataclass
@@ -99,6 +90,7 @@ class FunnelRow:
 class ProgramFunnel:
     program: Program
     rows: list[FunnelRow]
+    url: str = ""  # the programme's applications
 
 
 @dataclass
@@ -116,6 +108,7 @@ class Chart:
     labels: list[str]
     series: list[Series] = field(default_factory=list)
     display_labels: list[str] = field(default_factory=list)  # the x labels as people read them (table rows)
+    table_html: str = ""  # the figures as a table, drawn by the view
 
     def as_json(self) -> dict:
         return {
@@ -142,6 +135,7 @@ class Overview:
     totals: list[Step]
     charts: list[Chart]
     step_labels: list[str]
+    counted_at: datetime | None = None
 
 
 def cycle_for_overview(user, pk) -> Cycle:
@@ -150,37 +144,61 @@ def cycle_for_overview(user, pk) -> Cycle:
 
 
 def cycle_overview(user, cycle: Cycle) -> Overview:
-    """The funnel per programme and identity, and the charts, of `cycle` as `user` may see it (fixed queries)."""
+    """The funnel per programme and identity, and the charts, of `cycle` as `user` may see it (fixed queries).
+
+    The figures are counted once per GRADADMIT_OVERVIEW_CACHE_SECONDS for the same cycle and the same programmes
+    (the key holds the programme ids, so a department never reads figures counted for a wider scope).
+    """
     programs = list(programs_for_staff(user).filter(cycle=cycle).select_related(None).order_by("code"))
-    steps = _steps()
-    counts = _funnel_counts(programs, steps)
-    funnels = [_program_funnel(program, steps, counts) for program in programs]
-    totals = [
-        Step(
-            key,
-            str(label),
-            sum(_count(counts, p.id, identity, key) for p in programs for identity in Identity.values),
-            "",
-            False,
-        )
-        for key, label, *_rest in steps
-    ]
     previous = cycle.cloned_from
-    calendars = calendars_for([c for c in (cycle, previous) if c is not None])
-    previous_codes = [p.code for p in programs]
-    charts = _daily_charts(cycle, previous, programs, previous_codes, calendars)
-    charts.append(_uploads_chart(cycle, programs, calendars[cycle.id]))
+    seconds = settings.GRADADMIT_OVERVIEW_CACHE_SECONDS
+    key = f"office:overview:{cycle.pk}:{previous.pk if previous else 0}:{','.join(str(p.pk) for p in programs)}"
+    figures = cache.get(key) if seconds else None
+    if figures is None:
+        figures = _figures(cycle, previous, programs)
+        if seconds:
+            cache.set(key, figures, seconds)
+    counts = figures["funnel"]
+    labels = {key: str(label) for key, label, *_rest in STEPS}
+    labels["identities"] = [(identity, str(label)) for identity, label in Identity.choices]
+    labels["queries"] = {
+        (identity, key): urlencode({"identity": identity, **query})
+        for identity in Identity.values
+        for key, _label, _viewname, query in STEPS
+        if query is not None
+    }
+    totals = [
+        Step(key, labels[key], sum(row.get(key, 0) for row in counts.values()), "", False) for key, *_rest in STEPS
+    ]
     return Overview(
         cycle=cycle,
         previous=previous,
-        programs=funnels,
+        programs=[_program_funnel(program, labels, counts) for program in programs],
         totals=totals,
-        charts=charts,
-        step_labels=[str(label) for _key, label, *_rest in steps],
+        charts=[*_daily_charts(cycle, previous, figures), _uploads_chart(figures)],
+        step_labels=[labels[key] for key, *_rest in STEPS],
+        counted_at=figures["counted_at"],
     )
 
 
-def _funnel_counts(programs, steps) -> dict:
+def _figures(cycle, previous, programs) -> dict:
+    """Every number of the page, counted in the database: plain data (cached as it is)."""
+    calendars = calendars_for([c for c in (cycle, previous) if c is not None])
+    application = calendars[cycle.id].window("application")
+    previous_application = calendars[previous.id].window("application") if previous is not None else None
+    documents = calendars[cycle.id].window("documents")
+    return {
+        "counted_at": clock.now(),
+        "funnel": _funnel_counts(programs),
+        "daily": _daily_counts(cycle, previous, programs),
+        "application_start": _local_date(application.starts_at) if application else None,
+        "application_end": _local_date(application.ends_at) if application and application.ends_at else None,
+        "previous_start": _local_date(previous_application.starts_at) if previous_application else None,
+        "uploads": _upload_counts(programs, documents.ends_at if documents else None),
+    }
+
+
+def _funnel_counts(programs) -> dict:
     """{(program id, identity): {step key: count}} in one query."""
     if not programs:
         return {}
@@ -188,40 +206,38 @@ def _funnel_counts(programs, steps) -> dict:
         Application.objects.filter(program__in=programs, status=Application.Status.ACTIVE)
         .order_by()
         .values("program_id", "identity")
-        .annotate(**{key: Count("id", filter=condition) for key, _label, condition, *_rest in steps})
+        .annotate(**{key: Count("id", filter=condition) for key, condition in _conditions().items()})
     )
     return {(row["program_id"], row["identity"]): row for row in rows}
 
 
-def _count(counts, program_id, identity, key) -> int:
-    return counts.get((program_id, identity), {}).get(key, 0)
-
-
-def _program_funnel(program, steps, counts) -> ProgramFunnel:
+def _program_funnel(program, labels, counts) -> ProgramFunnel:
+    """Rows of one programme; URLs from one reverse() per list, labels translated once per page (`labels`)."""
     urls = {}
-    for _key, _label, _condition, viewname, _query in steps:
-        urls.setdefault(viewname, reverse(viewname, args=[program.pk]))
+    for _key, _label, viewname, _query in STEPS:
+        if viewname not in urls:
+            urls[viewname] = reverse(viewname, args=[program.pk])
+    no_letters = program.recommendation_policy == Program.RecommendationPolicy.NONE
     rows = []
-    for identity, identity_label in Identity.choices:
+    for identity, identity_label in labels["identities"]:
+        mine = counts.get((program.id, identity), {})
         row_steps = []
-        for key, label, _condition, viewname, query in steps:
-            count = _count(counts, program.id, identity, key)
-            if key == "letters" and program.recommendation_policy == Program.RecommendationPolicy.NONE:
-                count = None
+        for key, _label, viewname, query in STEPS:
+            count = None if key == "letters" and no_letters else mine.get(key, 0)
             url = urls[viewname]
             if query is not None:
-                url += "?" + urlencode({"identity": identity, **query})
-            row_steps.append(Step(key, str(label), count, url, query is not None))
+                url += "?" + labels["queries"][identity, key]
+            row_steps.append(Step(key, labels[key], count, url, query is not None, "" if query is not None else "*"))
         rows.append(
             FunnelRow(
                 identity=identity,
-                identity_label=str(identity_label),
+                identity_label=identity_label,
                 quota=program.quota_for(identity),
                 waitlist=program.waitlist_in_service if identity == Identity.IN_SERVICE else program.waitlist_general,
                 steps=row_steps,
             )
         )
-    return ProgramFunnel(program=program, rows=rows)
+    return ProgramFunnel(program=program, rows=rows, url=reverse("office:program_applications", args=[program.pk]))
 
 
 # --- Charts --------------------------------------------------------------------------------------------------
@@ -242,7 +258,7 @@ def _day_range(start: date | None, end: date | None, seen: list[date]) -> list[d
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def _scope_q(prefix: str, cycle, programs, previous, previous_codes) -> Q:
+def _scope_q(prefix: str, programs, previous, previous_codes) -> Q:
     """This cycle's programmes in scope, and the previous cycle's programmes of the same codes."""
     condition = Q(**{f"{prefix}__in": programs})
     if previous is not None:
@@ -250,53 +266,50 @@ def _scope_q(prefix: str, cycle, programs, previous, previous_codes) -> Q:
     return condition
 
 
-def _daily_charts(cycle, previous, programs, previous_codes, calendars) -> list[Chart]:
-    """Applications and payments per day, with the previous cycle's on the same day of its application window."""
+def _daily_counts(cycle, previous, programs) -> dict:
+    """{"applications" | "payments": {cycle id: {local date: count}}}: two queries, both cycles in each."""
+    from gradadmit.fees.models import Payment
+
+    previous_codes = [p.code for p in programs]
     applications = (
         Application.objects.filter(
-            _scope_q("program", cycle, programs, previous, previous_codes), status=Application.Status.ACTIVE
+            _scope_q("program", programs, previous, previous_codes), status=Application.Status.ACTIVE
         )
         .order_by()
         .values("program__cycle_id", day=TruncDate("applied_at"))
         .annotate(n=Count("id"))
     )
-    from gradadmit.fees.models import Payment
-
     payments = (
         Payment.objects.filter(
-            _scope_q("charge__application__program", cycle, programs, previous, previous_codes), amount__gt=0
+            _scope_q("charge__application__program", programs, previous, previous_codes), amount__gt=0
         )
         .order_by()
         .values(cycle_id=F("charge__application__program__cycle_id"), day=TruncDate("received_at"))
         .annotate(n=Count("id"))
     )
-    by_cycle = {"applications": {}, "payments": {}}
+    daily = {"applications": {}, "payments": {}}
     for row in applications:
-        by_cycle["applications"].setdefault(row["program__cycle_id"], {})[row["day"]] = row["n"]
+        daily["applications"].setdefault(row["program__cycle_id"], {})[row["day"]] = row["n"]
     for row in payments:
-        by_cycle["payments"].setdefault(row["cycle_id"], {})[row["day"]] = row["n"]
+        daily["payments"].setdefault(row["cycle_id"], {})[row["day"]] = row["n"]
+    return daily
 
-    def window_start(c):
-        window = calendars[c.id].window("application") if c is not None else None
-        return _local_date(window.starts_at) if window else None
 
-    window = calendars[cycle.id].window("application")
-    start = window_start(cycle)
-    end = _local_date(window.ends_at) if window and window.ends_at else None
-    seen = [d for kind in by_cycle.values() for d in kind.get(cycle.id, {})]
-    days = _day_range(start, end, seen)
+def _daily_charts(cycle, previous, figures) -> list[Chart]:
+    """Applications and payments per day, with the previous cycle's on the same day of its application window."""
+    daily, start = figures["daily"], figures["application_start"]
+    seen = [d for kind in daily.values() for d in kind.get(cycle.id, {})]
+    days = _day_range(start, figures["application_end"], seen)
     offset = None
-    if previous is not None:
-        previous_start = window_start(previous)
-        if start and previous_start:
-            offset = previous_start - start  # the previous cycle's day matching each of this cycle's days
+    if previous is not None and start and figures["previous_start"]:
+        offset = figures["previous_start"] - start  # the previous cycle's day matching each of this cycle's days
     charts = []
     titles = {
         "applications": (_("Applications per day"), _("Applications")),
         "payments": (_("Payments per day"), _("Payments")),
     }
     for kind, (title, series_label) in titles.items():
-        this = by_cycle[kind].get(cycle.id, {})
+        this = daily[kind].get(cycle.id, {})
         chart = Chart(
             key=kind,
             title=title,
@@ -305,7 +318,7 @@ def _daily_charts(cycle, previous, programs, previous_codes, calendars) -> list[
             series=[Series(f"{series_label}: {cycle.name}", [this.get(d, 0) for d in days])],
         )
         if offset is not None:
-            before = by_cycle[kind].get(previous.id, {})
+            before = daily[kind].get(previous.id, {})
             chart.series.append(
                 Series(
                     _("%(what)s: %(cycle)s (same day of its application window)")
@@ -317,29 +330,37 @@ def _daily_charts(cycle, previous, programs, previous_codes, calendars) -> list[
     return charts
 
 
-def _uploads_chart(cycle, programs, calendar) -> Chart:
-    """Uploads (every version) per hour over the last days before the documents deadline, up to now."""
+def _upload_counts(programs, deadline) -> dict | None:
+    """Uploads (every version) per local hour over the last days before the documents deadline, up to now."""
     from gradadmit.documents.models import Document
 
-    title = _("Uploads per hour before the documents deadline")
-    window = calendar.window("documents")
-    if window is None or window.ends_at is None:
-        return Chart(key="uploads", title=title, labels=[])
-    start = window.ends_at - timedelta(days=UPLOAD_DAYS)
-    end = min(window.ends_at, clock.now())  # hours still to come are not drawn as zeros
+    if deadline is None:
+        return None
+    start = deadline - timedelta(days=UPLOAD_DAYS)
+    end = min(deadline, clock.now())  # hours still to come are not drawn as zeros
     if end < start:
-        return Chart(key="uploads", title=title, labels=[])
+        return None
     rows = (
         Document.objects.filter(application__program__in=programs, uploaded_at__gte=start, uploaded_at__lte=end)
         .order_by()
         .values(hour=TruncHour("uploaded_at"))
         .annotate(n=Count("id"))
     )
-    counts = {timezone.localtime(row["hour"]).replace(minute=0, second=0, microsecond=0): row["n"] for row in rows}
-    first = timezone.localtime(start).replace(minute=0, second=0, microsecond=0)
-    hours = []
-    at = first
-    while at <= end:
+    counts = {_hour(row["hour"]): row["n"] for row in rows}
+    return {"start": start, "end": end, "counts": counts}
+
+
+def _hour(value: datetime) -> datetime:
+    return timezone.localtime(value).replace(minute=0, second=0, microsecond=0)
+
+
+def _uploads_chart(figures) -> Chart:
+    title = _("Uploads per hour before the documents deadline")
+    uploads = figures["uploads"]
+    if uploads is None:
+        return Chart(key="uploads", title=title, labels=[])
+    hours, at = [], _hour(uploads["start"])
+    while at <= uploads["end"]:
         hours.append(at)
         at += timedelta(hours=1)
     return Chart(
@@ -347,7 +368,7 @@ def _uploads_chart(cycle, programs, calendar) -> Chart:
         title=title,
         labels=[h.isoformat() for h in hours],
         display_labels=[f"{_short_date(h.date())} {h:%H}:00" for h in hours],
-        series=[Series(_("Uploads"), [counts.get(h, 0) for h in hours])],
+        series=[Series(_("Uploads"), [uploads["counts"].get(h, 0) for h in hours])],
     )
 
 

@@ -8,7 +8,6 @@ urlpatterns = [
     path("programs/<int:pk>/applications/", views.program_applications, name="program_applications"),
     path("programs/<int:pk>/applications.xlsx", views.program_applications_xlsx, name="program_applications_xlsx"),
     path("cycles/<int:pk>/overview/", views.cycle_overview, name="cycle_overview"),
-    path("cycles/<int:pk>/overview/", views.cycle_overview, name="cycle_overview"),
     path("cycles/<int:pk>/clone/", views.clone_cycle, name="clone_cycle"),
     path("cycles/<int:pk>/import/", views.import_programs, name="import_programs"),
     path("cycles/<int:pk>/extensions/", views.extensions, name="extensions"),

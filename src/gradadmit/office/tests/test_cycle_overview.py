@@ -137,7 +137,7 @@ def test_numbers_link_to_the_list_filtered_to_them(client, program, funnel_appli
     assert f'href="{queue}?identity=general&amp;paid=yes">4<' in page
     assert f'href="{queue}?identity=in_service&amp;documents=complete">1<' in page
     assert f'href="{queue}?identity=general&amp;status=qualified">2<' in page
-    assert f'href="{reverse("enrolment:board", args=[program.pk])}" class="unfiltered">1<' in page
+    assert f'href="{reverse("enrolment:board", args=[program.pk])}">1</a>*' in page
     # The linked list shows as many applications as the number says.
     listed = client.get(f"{queue}?identity=general&paid=yes")
     assert len(listed.context["queue"].rows) == 4
@@ -335,3 +335,42 @@ def test_uploads_per_hour_over_the_last_days_before_the_documents_deadline(clien
     values = uploads["series"][0]["values"]
     assert len(values) == 73  # every hour of the three days, and the deadline's own hour
     assert values[-2:] == [2, 0] and values[-3] == 1 and sum(values) == 3
+
+
+# --- Counted again after a while -------------------------------------------------------------------------------
+
+
+def test_figures_are_reused_for_a_minute_then_counted_again(client, program, settings):
+    settings.GRADADMIT_OVERVIEW_CACHE_SECONDS = 60
+    ApplicationFactory(program=program)
+    client.force_login(OfficeFactory())
+    first, overview = overview_queries(client, program.cycle)
+    ApplicationFactory(program=program)
+    again, cached = overview_queries(client, program.cycle)
+    assert again < first and cached.totals[0].count == 1  # the figures counted a moment ago
+    from django.core.cache import cache
+
+    cache.clear()  # as when the minute is over
+    _, fresh = overview_queries(client, program.cycle)
+    assert fresh.totals[0].count == 2
+
+
+def test_department_staff_never_read_figures_counted_for_the_whole_cycle(client, program):
+    other = ProgramFactory(cycle=program.cycle)
+    ApplicationFactory(program=program)
+    ApplicationFactory(program=other)
+    client.force_login(OfficeFactory())
+    assert overview_queries(client, program.cycle)[1].totals[0].count == 2
+    staff = DepartmentStaffFactory()
+    assign(staff, program)
+    client.force_login(staff)
+    assert overview_queries(client, program.cycle)[1].totals[0].count == 1
+
+
+def test_without_the_cache_every_request_counts(client, program, settings):
+    settings.GRADADMIT_OVERVIEW_CACHE_SECONDS = 0
+    ApplicationFactory(program=program)
+    client.force_login(OfficeFactory())
+    overview_queries(client, program.cycle)
+    ApplicationFactory(program=program)
+    assert overview_queries(client, program.cycle)[1].totals[0].count == 2
