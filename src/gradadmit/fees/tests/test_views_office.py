@@ -15,6 +15,7 @@ from gradadmit.testing.factories import (
     DepartmentStaffFactory,
     FeeItemFactory,
     OfficeFactory,
+    ProgramFactory,
     application_fee_charge,
     assign,
 )
@@ -164,6 +165,26 @@ def test_programme_overview_exports_xlsx(client):
     rows = rows_of(read_export(response))
     assert rows[1][0] == str(charge.application_id)
     assert rows[1][3] == charge.accounts.get().number and rows[1][7] == unpaid == "尚未繳費"
+
+
+def test_programme_fees_are_filtered_sorted_and_paged_with_the_export_alongside(client):
+    general = application_fee_charge(identity="general").application
+    program = general.program
+    in_service = application_fee_charge(program=program, identity="in_service").application
+    client.force_login(OfficeFactory())
+    url = reverse("fees:program", args=[program.pk])
+    page = client.get(url + "?identity=in_service&sort=-number")
+    assert list(page.context["applications"]) == [in_service]
+    assert 'aria-sort="descending"' in page.content.decode()
+    assert "fees.xlsx?identity=in_service&amp;sort=-number" in page.content.decode()
+    rows = rows_of(read_export(client.get(reverse("fees:program_xlsx", args=[program.pk]) + "?identity=general")))
+    assert [row[0] for row in rows[1:]] == [str(general.pk)]
+
+
+def test_programme_fees_export_of_an_empty_programme_has_the_headers(client):
+    program = ProgramFactory()
+    client.force_login(OfficeFactory())
+    assert read_export(client.get(reverse("fees:program_xlsx", args=[program.pk]))).max_row == 1
 
 
 def test_programme_fees_export_queries_do_not_grow(client):

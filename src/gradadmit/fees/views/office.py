@@ -10,8 +10,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from gradadmit.applications.models import Application
 from gradadmit.core import exports
+from gradadmit.core.choices import Identity
 from gradadmit.core.errors import DomainError
+from gradadmit.core.listing import Filter, Listing, Sort
 from gradadmit.core.uploads import SizeLimitUploadHandler, human_size
 from gradadmit.cycles.models import Cycle
 from gradadmit.cycles.selectors import program_for_staff
@@ -128,14 +131,33 @@ def resolve_line(request, pk):
 # --- Per programme: overview, xlsx, extra charges -------------------------------------------------------------
 
 
-@staff_required()
-def program_fees(request, pk):
+FEE_FILTERS = [
+    Filter("identity", gettext_lazy("Identity"), "identity", Identity.choices),
+    Filter("status", gettext_lazy("Status"), "status", Application.Status.choices),
+]
+FEE_SORTS = [
+    Sort("number", gettext_lazy("#"), "pk"),
+    Sort("name", gettext_lazy("Name"), ("applicant__profile__name_zh", "pk")),
+    Sort("status", gettext_lazy("Status"), ("status", "applied_at", "pk")),
+]
+
+
+def _program_overview(request, pk):
+    """The programme, its applications with charges as the URL filters and sorts them, totals, the listing."""
     program = program_for_staff(request.user, pk)
     applications, totals, exceptions = selectors.program_overview(request.user, program)
+    listing = Listing(request, filters=FEE_FILTERS, sorts=FEE_SORTS, default_sort="status")
+    return program, listing, listing.apply(applications), totals, exceptions
+
+
+@staff_required()
+def program_fees(request, pk):
+    program, listing, applications, totals, exceptions = _program_overview(request, pk)
+    page = listing.page(applications)
     extra_items = list(FeeItem.objects.filter(cycle_id=program.cycle_id, kind=FeeItem.Kind.EXTRA))
     return render(request, "fees/office_program.html", {
-        "program": program, "applications": applications, "totals": totals, "exceptions": exceptions,
-        "statuses": Charge.Status.choices, "extra_items": extra_items,
+        "program": program, "applications": page.object_list, "page": page, "listing": listing, "totals": totals,
+        "exceptions": exceptions, "statuses": Charge.Status.choices, "extra_items": extra_items,
         "can_manage": request.user.has_perm(MANAGE),
     })  # fmt: skip
 
@@ -156,8 +178,7 @@ FEE_COLUMNS = [
 
 @staff_required()
 def program_fees_xlsx(request, pk):
-    program = program_for_staff(request.user, pk)
-    applications, _totals, _exceptions = selectors.program_overview(request.user, program)
+    program, _listing, applications, _totals, _exceptions = _program_overview(request, pk)
     rows = ((application, charge) for application in applications for charge in application.fee_charges)
     return exports.xlsx_response(columns=FEE_COLUMNS, rows=rows, filename=exports.export_filename("fees", program))
 
