@@ -34,21 +34,29 @@ MAX_DAYS = 120  # the per-day charts show at most this many days (the applicatio
 UPLOAD_DAYS = 3  # uploads per hour over this many days before the documents deadline
 
 
-QUEUE = "eligibility:queue"
-# (key, label, list to link to, its query) of each funnel step, in order. The links go to the list that can show
-# exactly that number: the review queue filters on identity, paid, documents complete and review result. Letters,
-# invitations, admissions and check-ins have no filtered list yet (query None): they link to the programme's page
-# of that subject, whose count may differ from the number.
+QUEUE, BOARD = "eligibility:queue", "enrolment:board"
+# (key, label, list to link to, its filters, the name of its identity filter, whether the list then shows exactly
+# the number) of each funnel step, in order. The review queue filters on identity, paid, documents complete and
+# review result: exact. The check-in board filters admissions by place (the identity of the seat, which differs from
+# the applicant's when places flowed) and one status; the scores list by identity; letters have no list by
+# application: those links open the closest list, marked in the page.
 STEPS = [
-    ("applied", gettext_lazy("Applied"), QUEUE, {}),
-    ("paid", gettext_lazy("Paid"), QUEUE, {"paid": "yes"}),
-    ("documents", gettext_lazy("Documents complete"), QUEUE, {"documents": "complete"}),
-    ("letters", gettext_lazy("Letters complete"), "recommendations:office_program", None),
-    ("qualified", gettext_lazy("Qualified"), QUEUE, {"status": "qualified"}),
-    ("invited", gettext_lazy("Invited to the interview"), "scoring:scores", None),
-    ("admitted", gettext_lazy("Admitted"), "enrolment:board", None),
-    ("waitlisted", gettext_lazy("Waitlisted"), "enrolment:board", None),
-    ("checked_in", gettext_lazy("Checked in"), "enrolment:board", None),
+    ("applied", gettext_lazy("Applied"), QUEUE, {}, "identity", True),
+    ("paid", gettext_lazy("Paid"), QUEUE, {"paid": "yes"}, "identity", True),
+    ("documents", gettext_lazy("Documents complete"), QUEUE, {"documents": "complete"}, "identity", True),
+    (
+        "letters",
+        gettext_lazy("Letters complete"),
+        "recommendations:office_program",
+        {"status": "completed"},
+        None,
+        False,
+    ),
+    ("qualified", gettext_lazy("Qualified"), QUEUE, {"status": "qualified"}, "identity", True),
+    ("invited", gettext_lazy("Invited to the interview"), "scoring:scores", {}, "identity", False),
+    ("admitted", gettext_lazy("Admitted"), BOARD, {}, "place", False),
+    ("waitlisted", gettext_lazy("Waitlisted"), BOARD, {}, None, False),
+    ("checked_in", gettext_lazy("Checked in"), BOARD, {"status": "checked_in"}, "place", False),
 ]
 
 
@@ -162,10 +170,9 @@ def cycle_overview(user, cycle: Cycle) -> Overview:
     labels = {key: str(label) for key, label, *_rest in STEPS}
     labels["identities"] = [(identity, str(label)) for identity, label in Identity.choices]
     labels["queries"] = {
-        (identity, key): urlencode({"identity": identity, **query})
+        (identity, key): urlencode({**({identity_param: identity} if identity_param else {}), **params})
         for identity in Identity.values
-        for key, _label, _viewname, query in STEPS
-        if query is not None
+        for key, _label, _viewname, params, identity_param, _exact in STEPS
     }
     totals = [
         Step(key, labels[key], sum(row.get(key, 0) for row in counts.values()), "", False) for key, *_rest in STEPS
@@ -214,7 +221,7 @@ def _funnel_counts(programs) -> dict:
 def _program_funnel(program, labels, counts) -> ProgramFunnel:
     """Rows of one programme; URLs from one reverse() per list, labels translated once per page (`labels`)."""
     urls = {}
-    for _key, _label, viewname, _query in STEPS:
+    for _key, _label, viewname, *_rest in STEPS:
         if viewname not in urls:
             urls[viewname] = reverse(viewname, args=[program.pk])
     no_letters = program.recommendation_policy == Program.RecommendationPolicy.NONE
@@ -222,12 +229,11 @@ def _program_funnel(program, labels, counts) -> ProgramFunnel:
     for identity, identity_label in labels["identities"]:
         mine = counts.get((program.id, identity), {})
         row_steps = []
-        for key, _label, viewname, query in STEPS:
+        for key, _label, viewname, _params, _identity_param, exact in STEPS:
             count = None if key == "letters" and no_letters else mine.get(key, 0)
-            url = urls[viewname]
-            if query is not None:
-                url += "?" + labels["queries"][identity, key]
-            row_steps.append(Step(key, labels[key], count, url, query is not None, "" if query is not None else "*"))
+            query = labels["queries"][identity, key]
+            url = f"{urls[viewname]}?{query}" if query else urls[viewname]
+            row_steps.append(Step(key, labels[key], count, url, exact, "" if exact else "*"))
         rows.append(
             FunnelRow(
                 identity=identity,

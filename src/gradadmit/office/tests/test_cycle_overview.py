@@ -137,7 +137,10 @@ def test_numbers_link_to_the_list_filtered_to_them(client, program, funnel_appli
     assert f'href="{queue}?identity=general&amp;paid=yes">4<' in page
     assert f'href="{queue}?identity=in_service&amp;documents=complete">1<' in page
     assert f'href="{queue}?identity=general&amp;status=qualified">2<' in page
-    assert f'href="{reverse("enrolment:board", args=[program.pk])}">1</a>*' in page
+    board = reverse("enrolment:board", args=[program.pk])
+    # The board filters by seat and one status: the closest list, marked as such.
+    assert f'href="{board}?place=general&amp;status=checked_in">1</a>*' in page
+    assert f'href="{reverse("scoring:scores", args=[program.pk])}?identity=in_service">1</a>*' in page
     # The linked list shows as many applications as the number says.
     listed = client.get(f"{queue}?identity=general&paid=yes")
     assert len(listed.context["queue"].rows) == 4
