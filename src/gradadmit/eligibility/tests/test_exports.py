@@ -69,3 +69,9 @@ def test_export_queries_do_not_grow_with_rows(client, staff, program):
     for _ in range(45):
         decided()
     assert export_queries(client, export_url(program)) == five
+
+
+def test_queue_links_the_export_with_its_filters(client, staff, program):
+    client.force_login(staff)
+    page = client.get(reverse("eligibility:queue", args=[program.pk]) + "?status=qualified&identity=general")
+    assert "decisions.xlsx?status=qualified&amp;identity=general" in page.content.decode()
