@@ -86,6 +86,11 @@ def test_office_reads_the_cycle_overview_in_chinese_and_english(page):
     expect(page).to_have_url(f"{page.url.split('/office/')[0]}/office/programs/{program.pk}/review/?identity=general")
     page.go_back()
     check_a11y(page, "cycle-overview-zh")
+    # On paper: the tables, not the charts.
+    page.emulate_media(media="print")
+    expect(page.get_by_role("img", name=t("zh-hant", "Applications per day"), exact=False)).to_be_hidden()
+    expect(page.get_by_role("table", name=t("zh-hant", "Applications per day"), exact=False)).to_be_visible()
+    page.emulate_media(media="screen")
 
     page.get_by_role("button", name="English").click()
     page.goto("/office/")
