@@ -57,6 +57,9 @@ class Command(DatabaseWorkerCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
+        # Idle, look for work every 0.2 s rather than django-tasks' 1 s: a job queued to an idle worker waited 0.5 s
+        # on average before it started (bench/bench_queue.py); the cost is a few indexed reads a second.
+        parser.set_defaults(interval=0.2)
         parser.add_argument("--no-schedule", action="store_false", dest="schedule", help="Don't keep the schedule.")
 
     def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay, reload, max_tasks,
