@@ -18,7 +18,8 @@ def applicant_search(request):
     elif query.error == "long":
         messages.error(
             request,
-            _("A search can be at most %(n)d characters long. Type a name, email or number.") % {"n": search.MAX_LENGTH},
+            _("A search can be at most %(n)d characters long. Type a name, email or number.")
+            % {"n": search.MAX_LENGTH},
         )
     elif query.text:
         page = Paginator(search.search_applicants(request.user, query.text), search.PAGE_SIZE).get_page(

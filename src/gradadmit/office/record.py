@@ -101,9 +101,7 @@ def applicant_record(user, applicant) -> dict:
     extensions = []
     if user.is_office:
         messages = list(Message.objects.filter(recipient=applicant).select_related("email").order_by("-created_at"))
-        extensions = list(
-            DeadlineExtension.objects.filter(applicant=applicant).select_related("cycle", "granted_by")
-        )
+        extensions = list(DeadlineExtension.objects.filter(applicant=applicant).select_related("cycle", "granted_by"))
 
     documents_by_app, charges_by_app = _by_application(documents), _by_application(charges)
     recommendations_by_app, scores_by_app = _by_application(recommendations), _by_application(scores)

@@ -165,10 +165,9 @@ def recommendation_token(request, kind="invitation") -> str:
     """Give the request a notice with a fresh link token (as an email would carry); returns the raw token."""
     import secrets
 
+    from gradadmit.outbox.models import Email
     from gradadmit.recommendations.models import RecommendationNotice
     from gradadmit.recommendations.selectors import hash_token
-
-    from gradadmit.outbox.models import Email
 
     raw = secrets.token_urlsafe(32)
     email = Email.objects.create(
