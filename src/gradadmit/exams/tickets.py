@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.files import File
 from django.db.models import F
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from gradadmit.core import clock
 from gradadmit.cycles.models import DocumentRequirement
@@ -16,16 +16,16 @@ from gradadmit.cycles.models import DocumentRequirement
 TICKET_TEMPLATE = "exams/ticket.html"
 # The ticket is bilingual: each label in Chinese (the zh-Hant catalogue) with the English msgid beside it.
 TICKET_LABELS = {
-    "title": _lazy("Admission ticket"),
-    "exam_number": _lazy("Exam number"),
-    "name": _lazy("Name"),
-    "programme": _lazy("Programme"),
-    "identity": _lazy("Identity"),
-    "date": _lazy("Interview date"),
-    "slot": _lazy("Time slot"),
-    "room": _lazy("Room"),
-    "accommodations": _lazy("Accommodations"),
-    "rules": _lazy("Rules"),
+    "title": gettext_lazy("Admission ticket"),
+    "exam_number": gettext_lazy("Exam number"),
+    "name": gettext_lazy("Name"),
+    "programme": gettext_lazy("Programme"),
+    "identity": gettext_lazy("Identity"),
+    "date": gettext_lazy("Interview date"),
+    "slot": gettext_lazy("Time slot"),
+    "room": gettext_lazy("Room"),
+    "accommodations": gettext_lazy("Accommodations"),
+    "rules": gettext_lazy("Rules"),
 }
 
 

@@ -125,7 +125,8 @@ def test_pagination_over_many_hits(client, office):
     assert "q=person-&amp;page=2" in first.content.decode()
 
 
-def test_one_character_is_refused_with_a_message(client, office):
+def test_one_character_is_refused_with_a_message(english, office):
+    client = english
     applicant(name_zh="王")
     response = search(client, "王")
     assert response.status_code == 200
@@ -133,7 +134,8 @@ def test_one_character_is_refused_with_a_message(client, office):
     assert "at least 2 characters" in response.content.decode()
 
 
-def test_five_thousand_characters_are_refused_not_a_500(client, office):
+def test_five_thousand_characters_are_refused_not_a_500(english, office):
+    client = english
     response = search(client, "a" * 5000)
     assert response.status_code == 200
     assert response.context["page"] is None

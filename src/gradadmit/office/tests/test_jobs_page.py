@@ -61,7 +61,8 @@ def test_the_partial_says_whether_to_keep_polling(client, database_tasks):
     assert 'data-live-active="true"' in busy
 
 
-def test_retrying_a_failed_job_queues_it_again_with_the_same_arguments(client, database_tasks):
+def test_retrying_a_failed_job_queues_it_again_with_the_same_arguments(english, database_tasks):
+    client = english
     job = failed_packet_job()
     client.force_login(OfficeFactory())
     response = client.post(reverse("office:job_retry", args=[job.pk]))
