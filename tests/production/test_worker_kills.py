@@ -190,6 +190,12 @@ def portal(tmp_path_factory):
     return portal
 
 
+def min_hits() -> int:
+    """Kills that must land while a job runs. A quarter: a job taken back resumes with less left to do (a statement
+    import after its last committed batch), so a kill timed on a full run often comes after the end."""
+    return max(1, ROUNDS // 4)
+
+
 def unfinished(portal, kind: str) -> list:
     return portal.sql(
         "SELECT status, traceback FROM django_tasks_database_dbtaskresult WHERE task_path = ? AND status != ?",
@@ -205,7 +211,7 @@ def test_packet_builds_survive_the_worker_killed_20_times(portal):
     portal.finish("packets")
     why = portal.context()
     assert unfinished(portal, "packets") == [], why
-    assert hits >= ROUNDS // 2, f"only {hits} kills hit a running build; {why}"
+    assert hits >= min_hits(), f"only {hits} kills hit a running build; {why}"
     builds = portal.script("check")["packets"]
     assert len(builds) >= 3, why
     for build in builds:
@@ -222,7 +228,7 @@ def test_ticket_batches_survive_the_worker_killed_20_times(portal):
     portal.finish("tickets")
     why = portal.context()
     assert unfinished(portal, "tickets") == [], why
-    assert hits >= ROUNDS // 2, f"only {hits} kills hit a running batch; {why}"
+    assert hits >= min_hits(), f"only {hits} kills hit a running batch; {why}"
     batches = portal.script("check")["tickets"]
     assert len(batches) >= 3, why
     for batch in batches:
@@ -239,7 +245,7 @@ def test_statement_imports_survive_the_worker_killed_20_times(portal):
     portal.finish("statements")
     why = portal.context()
     assert unfinished(portal, "statements") == [], why
-    assert hits >= ROUNDS // 2, f"only {hits} kills hit a running import; {why}"
+    assert hits >= min_hits(), f"only {hits} kills hit a running import; {why}"
     result = portal.script("check")["statements"]
     assert result["charges_wrong"] == [], ("amount_received is not the sum of the payments (paid twice?)", why)
     assert result["lines_paid_twice"] == [], why
