@@ -68,8 +68,9 @@ def test_office_retries_a_failed_job_and_resends_a_refused_email(page, database_
 
     page.goto("/office/")
     page.get_by_role("link", name=_("Emails"), exact=True).click()
-    page.get_by_label(_("Address, subject or cause")).fill("typo@")
-    page.get_by_role("button", name=_("Search")).click()
+    search = page.get_by_role("search", name=_("Search emails"))
+    search.get_by_label(_("Address, subject or cause")).fill("typo@")
+    search.get_by_role("button", name=_("Search")).click()
     expect(page.get_by_role("main")).to_contain_text("550 5.1.1")
     check_a11y(page, "emails-01-failed")
     page.get_by_role("link", name="[GradAdmit] 推薦信邀請 / Invitation").click()
