@@ -181,3 +181,34 @@ def letters_complete_q() -> Q:
     )
     enough = GreaterThanOrEqual(Coalesce(Subquery(completed), Value(0)), F("program__recommendations_required"))
     return ~Q(program__recommendation_policy=Program.RecommendationPolicy.AT_LEAST) | Q(enough)
+
+
+# --- The later steps of the funnel, in SQL only (no checklist row restates them) ---------------------------------
+# The cycle overview counts them and the review queue filters on them with these same conditions, so the number
+# the overview shows is the number of rows the queue lists.
+
+
+def invited_q() -> Q:
+    """Invited to the interview (複試): scoring's InterviewInvitation exists."""
+    return Q(interview_invitation__isnull=False)
+
+
+def admitted_q() -> Q:
+    """Admitted by the published ranking, or promoted from the waitlist: an admission holding a place."""
+    from gradadmit.enrolment.models import Admission
+
+    return Q(admission__status__in=Admission.HOLDING)
+
+
+def waitlisted_q() -> Q:
+    """On the published waitlist (備取) and still waiting."""
+    from gradadmit.enrolment.models import WaitlistEntry
+
+    return Q(waitlist_entry__status=WaitlistEntry.Status.WAITING)
+
+
+def checked_in_q() -> Q:
+    """Checked in (報到) on its admission."""
+    from gradadmit.enrolment.models import Admission
+
+    return Q(admission__status=Admission.Status.CHECKED_IN)

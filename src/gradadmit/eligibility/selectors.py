@@ -15,8 +15,13 @@ from gradadmit.eligibility import rules
 from gradadmit.eligibility.completeness import (
     DOCUMENTS_KEY,
     FEE_KEY,
+    admitted_q,
+    checked_in_q,
     completeness_for_staff,
     completeness_from_rows,
+    invited_q,
+    letters_complete_q,
+    waitlisted_q,
 )
 from gradadmit.eligibility.models import ReviewDecision
 
@@ -84,6 +89,22 @@ BASIS_FILTERS = {
     "equivalent": Q(applicant__profile__education_status="equivalent") & ~Q(applicant__profile__equivalent_article=7),
     "article7": Q(applicant__profile__education_status="equivalent", applicant__profile__equivalent_article=7),
 }
+# The later funnel steps, the same conditions the cycle overview counts (eligibility/completeness.py): built when
+# used, since they read other apps' models.
+LETTERS_FILTERS = {"complete": letters_complete_q, "missing": lambda: ~letters_complete_q()}
+INVITED_FILTERS = {"yes": invited_q, "no": lambda: ~invited_q()}
+OUTCOME_FILTERS = {"admitted": admitted_q, "waitlisted": waitlisted_q, "checked_in": checked_in_q}
+# Each filter of the queue: the values it accepts.
+FILTER_VALUES = {
+    "status": STATUS_FILTERS,
+    "paid": {"yes", "no"},
+    "documents": {"complete", "incomplete"},
+    "letters": LETTERS_FILTERS,
+    "identity": {"general", "in_service"},
+    "basis": BASIS_FILTERS,
+    "invited": INVITED_FILTERS,
+    "outcome": OUTCOME_FILTERS,
+}
 
 
 @dataclass(frozen=True)
@@ -93,24 +114,34 @@ class QueueFilters:
     documents: str = ""  # "complete" / "incomplete"
     identity: str = ""
     basis: str = ""
+    letters: str = ""  # "complete" / "missing"
+    invited: str = ""  # "yes" / "no"
+    outcome: str = ""  # "admitted" / "waitlisted" / "checked_in"
 
     @classmethod
     def from_query(cls, query) -> "QueueFilters":
-        def value(name, allowed):
-            raw = query.get(name, "")
-            return raw if raw in allowed else ""
-
+        """The filters the URL sets; a value a filter does not know is left out (see `unknown_values`)."""
         return cls(
-            status=value("status", STATUS_FILTERS),
-            paid=value("paid", {"yes", "no"}),
-            documents=value("documents", {"complete", "incomplete"}),
-            identity=value("identity", {"general", "in_service"}),
-            basis=value("basis", BASIS_FILTERS),
+            **{name: query.get(name, "") for name, allowed in FILTER_VALUES.items() if query.get(name, "") in allowed}
         )
+
+    @staticmethod
+    def unknown_values(query) -> list[tuple[str, str]]:
+        """(filter, value) of each value in the URL that its filter does not know (a stale or hand-edited URL)."""
+        return [
+            (name, query[name])
+            for name, allowed in FILTER_VALUES.items()
+            if query.get(name, "") and query[name] not in allowed
+        ]
 
     @property
     def needs_rows_for_all(self) -> bool:
         return bool(self.paid or self.documents)
+
+    @property
+    def in_sql(self) -> bool:
+        """Whether a filter applied in SQL is set (the programme's total is then not the list's count)."""
+        return bool(self.status or self.identity or self.basis or self.letters or self.invited or self.outcome)
 
     def as_query(self) -> str:
         from urllib.parse import urlencode
@@ -167,7 +198,7 @@ def _with_program(applications, program) -> list:
 
 
 def _queue_queryset(user, program, filters: QueueFilters):
-    """The programme's active applications with profile and decision, the SQL filters (result, identity, basis)."""
+    """The programme's active applications with profile and decision, and the filters applied in SQL (all but two)."""
     queryset = (
         applications_for_staff(user)
         .filter(program=program, status=Application.Status.ACTIVE)
@@ -181,6 +212,12 @@ def _queue_queryset(user, program, filters: QueueFilters):
         queryset = queryset.filter(identity=filters.identity)
     if filters.basis:
         queryset = queryset.filter(BASIS_FILTERS[filters.basis])
+    if filters.letters:
+        queryset = queryset.filter(LETTERS_FILTERS[filters.letters]())
+    if filters.invited:
+        queryset = queryset.filter(INVITED_FILTERS[filters.invited]())
+    if filters.outcome:
+        queryset = queryset.filter(OUTCOME_FILTERS[filters.outcome]())
     return queryset
 
 
@@ -206,8 +243,8 @@ def _all_with_completeness(queryset, program, filters: QueueFilters):
 def review_queue(user, program, filters: QueueFilters, page_number=1) -> ReviewQueue:
     """One page of the programme's active applications with their decision and completeness.
 
-    A fixed number of queries whatever the page length: filters on the decision, identity and basis are
-    SQL; "paid" and "documents complete" come from the checklist rows, computed for the page only, or for
+    A fixed number of queries whatever the page length: filters on the decision, identity, basis, letters,
+    interview invitation and ranking outcome are SQL; "paid" and "documents complete" come from the checklist rows, computed for the page only, or for
     every application of the programme when one of those two filters is set.
     """
     queryset = _queue_queryset(user, program, filters)
@@ -217,7 +254,7 @@ def review_queue(user, program, filters: QueueFilters, page_number=1) -> ReviewQ
     else:
         counts = status_counts(user, program)
         paginator = Paginator(queryset, QUEUE_PAGE_SIZE)
-        if not (filters.status or filters.identity or filters.basis):
+        if not filters.in_sql:
             paginator.count = counts["total"]  # the same count: no second COUNT query
         page = paginator.get_page(page_number)
         on_page = _with_program(page.object_list, program)

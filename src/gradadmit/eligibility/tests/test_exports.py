@@ -47,6 +47,19 @@ def test_export_follows_the_queue_filters(client, staff, program):
     assert [row[0] for row in rows[1:]] == [str(pending.pk)]
 
 
+def test_export_follows_the_funnel_filters_of_the_queue(client, staff, program):
+    from gradadmit.scoring.models import InterviewInvitation
+
+    invited = ApplicationFactory(program=program)
+    ApplicationFactory(program=program)
+    InterviewInvitation.objects.create(application=invited, invited_at=invited.applied_at)
+    client.force_login(staff)
+    rows = rows_of(read_export(client.get(export_url(program) + "?invited=yes&letters=complete&outcome=")))
+    assert [row[0] for row in rows[1:]] == [str(invited.pk)]
+    page = client.get(reverse("eligibility:queue", args=[program.pk]) + "?invited=yes&letters=complete")
+    assert "decisions.xlsx?letters=complete&amp;invited=yes" in page.content.decode()
+
+
 def test_empty_queue_exports_only_the_headers(client, staff, program):
     client.force_login(staff)
     assert read_export(client.get(export_url(program))).max_row == 1

@@ -142,6 +142,91 @@ def test_queue_filters_by_documents_and_fee(program, staff):
     assert ids(paid="yes") == [paid.pk]
 
 
+def letter(application, status="completed", n=0):
+    from gradadmit.recommendations.models import RecommendationLetter, RecommendationRequest
+
+    done = RecommendationLetter.objects.create(
+        kind="upload", file="l.pdf", size=1, sha256="0", submitted_at=clock.now()
+    )
+    RecommendationRequest.objects.create(
+        application=application, name="陳", organisation="o", title="t", relationship="r",
+        email=f"r{application.pk}-{n}@example.tw", status=status, letter=done if status == "completed" else None,
+        token_expires_at=clock.now() + timedelta(days=9),
+    )  # fmt: skip
+
+
+def admission(application, status):
+    from gradadmit.enrolment.models import Admission
+
+    now = clock.now()
+    Admission.objects.create(
+        application=application, program=application.program, applicant=application.applicant,
+        seat_identity=application.identity, source="result", status=status, deadline=now,
+        **({"checked_in_at": now, "how": "online"} if status == "checked_in" else {}),
+        **({"given_up_at": now} if status == "given_up" else {}),
+    )  # fmt: skip
+
+
+def test_queue_filters_by_letters(program, staff):
+    from gradadmit.cycles.models import Program
+
+    Program.objects.filter(pk=program.pk).update(recommendation_policy="at_least", recommendations_required=2)
+    two, one, none = (ApplicationFactory(program=program) for _ in range(3))
+    letter(two), letter(two, n=1), letter(one), letter(one, status="invited", n=1)
+
+    def ids(**filters):
+        return [row.application.pk for row in review_queue(staff, program, QueueFilters(**filters)).rows]
+
+    assert ids(letters="complete") == [two.pk]
+    assert ids(letters="missing") == [one.pk, none.pk]
+    Program.objects.filter(pk=program.pk).update(recommendation_policy="optional", recommendations_required=0)
+    program.refresh_from_db()
+    assert ids(letters="complete") == [two.pk, one.pk, none.pk]  # optional letters never block
+    assert ids(letters="missing") == []
+
+
+def test_queue_filters_by_interview_invitation(program, staff):
+    from gradadmit.scoring.models import InterviewInvitation
+
+    invited, not_invited = ApplicationFactory(program=program), ApplicationFactory(program=program)
+    InterviewInvitation.objects.create(application=invited, invited_at=clock.now())
+
+    def ids(**filters):
+        return [row.application.pk for row in review_queue(staff, program, QueueFilters(**filters)).rows]
+
+    assert ids(invited="yes") == [invited.pk]
+    assert ids(invited="no") == [not_invited.pk]
+
+
+def test_queue_filters_by_ranking_result(program, staff):
+    from gradadmit.enrolment.models import WaitlistEntry
+
+    offered, checked_in, gave_up, waiting, promoted, nothing = (ApplicationFactory(program=program) for _ in range(6))
+    admission(offered, "offered")
+    admission(checked_in, "checked_in")
+    admission(gave_up, "given_up")
+    admission(promoted, "offered")
+    WaitlistEntry.objects.create(application=waiting, program=program, identity=waiting.identity, position=1)
+    WaitlistEntry.objects.create(
+        application=promoted, program=program, identity=promoted.identity, position=2, status="offered"
+    )
+
+    def ids(**filters):
+        return [row.application.pk for row in review_queue(staff, program, QueueFilters(**filters)).rows]
+
+    assert ids(outcome="admitted") == [offered.pk, checked_in.pk, promoted.pk]
+    assert ids(outcome="waitlisted") == [waiting.pk]
+    assert ids(outcome="checked_in") == [checked_in.pk]
+    assert nothing.pk in ids()
+    assert ids(outcome="checked_in", invited="yes") == []  # filters combine
+
+
+def test_queue_filters_read_from_the_url_leave_unknown_values_out():
+    query = {"letters": "some", "invited": "yes", "outcome": "hired", "status": "qualified", "paid": ""}
+    assert QueueFilters.from_query(query) == QueueFilters(invited="yes", status="qualified")
+    assert QueueFilters.unknown_values(query) == [("letters", "some"), ("outcome", "hired")]
+
+
 def test_queue_counts_by_result(program, staff):
     ApplicationFactory(program=program)
     ReviewDecisionFactory(application=ApplicationFactory(program=program), result="not_qualified", reason="degree")

@@ -178,6 +178,7 @@ def test_review_queue_query_count_does_not_grow(client, staff, program):
         ApplicationFactory(program=program)
     assert queries_of(client, url) == few
     assert queries_of(client, url + "?documents=complete") <= few + 1
+    assert queries_of(client, url + "?letters=complete&invited=no") == few + 1  # every row, and their COUNT
     assert few <= 25
 
 
@@ -206,3 +207,18 @@ def test_review_queue_rows_come_from_the_template_with_names_escaped(client, sta
     assert "A &#34;B&#34; &amp; C" in page or "A &quot;B&quot; &amp; C" in page
     assert f'value="{application.pk}:' in page
     assert reverse("eligibility:review", args=[application.pk]) in page
+
+
+def test_an_unknown_filter_value_is_left_out_with_a_message(client, staff, program):
+    from django.contrib.messages import get_messages
+
+    application = ApplicationFactory(program=program)
+    client.force_login(staff)
+    url = reverse("eligibility:queue", args=[program.pk])
+    page = client.get(url + "?letters=lost&invited=maybe&outcome=hired&status=qualified")
+    assert page.status_code == 200
+    assert page.context["filters"].as_query() == "status=qualified"
+    warnings = [str(m) for m in get_messages(page.wsgi_request)]
+    assert len(warnings) == 3 and "hired" in warnings[2]
+    page = client.get(url + "?outcome=hired")
+    assert [row.application for row in page.context["queue"].rows] == [application]

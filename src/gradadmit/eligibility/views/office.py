@@ -68,10 +68,31 @@ def _display_rows(queue) -> list[dict]:
     return rows
 
 
+def _warn_unknown_filters(request):
+    """A value a filter does not know (a stale or hand-edited URL) is left out, and said so."""
+    labels = {
+        "status": _("Review"),
+        "paid": _("Fee"),
+        "documents": _("Documents"),
+        "letters": _("Letters"),
+        "identity": _("Identity"),
+        "basis": _("Qualification basis"),
+        "invited": _("Interview"),
+        "outcome": _("Ranking result"),
+    }
+    for name, value in selectors.QueueFilters.unknown_values(request.GET):
+        messages.warning(
+            request,
+            _("%(filter)s has no value “%(value)s”: that filter was left out. Choose a value from the list.")
+            % {"filter": labels[name], "value": value[:40]},
+        )
+
+
 @staff_required()
 def review_queue(request, pk):
     program = program_for_staff(request.user, pk)
     filters = selectors.QueueFilters.from_query(request.GET)
+    _warn_unknown_filters(request)
     queue = selectors.review_queue(request.user, program, filters, request.GET.get("page") or 1)
     select_label, documents_label = _("Select"), _("Documents")
     rows = _display_rows(queue)
