@@ -1,8 +1,8 @@
 """The cycle at a glance: per programme and identity the funnel beside the quotas, and the cycle's daily figures.
 
 Everything is counted in the database with a fixed number of queries whatever the cycle's size: one aggregate
-query for every funnel number of every programme (conditional counts; "paid", "documents complete" and "letters
-complete" are the completeness rules' SQL form in eligibility/completeness.py), one per chart. Scoped like every
+query for every funnel number of every programme (conditional counts with the SQL rules of eligibility/completeness.py,
+the same conditions the review queue filters on, which each number links to), one per chart. Scoped like every
 office read: department staff see their programmes only (core/scoping.py).
 """
 
@@ -26,52 +26,50 @@ from gradadmit.core.choices import Identity
 from gradadmit.core.deadlines import calendars_for
 from gradadmit.cycles.models import Cycle, Program
 from gradadmit.cycles.selectors import cycles_for_staff, programs_for_staff
-from gradadmit.eligibility.completeness import documents_complete_q, letters_complete_q, paid_q
-from gradadmit.eligibility.models import ReviewDecision
-from gradadmit.enrolment.models import Admission, WaitlistEntry
+from gradadmit.eligibility.completeness import (
+    admitted_q,
+    checked_in_q,
+    documents_complete_q,
+    invited_q,
+    letters_complete_q,
+    paid_q,
+    waitlisted_q,
+)
+from gradadmit.eligibility.selectors import STATUS_FILTERS
 
 MAX_DAYS = 120  # the per-day charts show at most this many days (the application window is a few weeks)
 UPLOAD_DAYS = 3  # uploads per hour over this many days before the documents deadline
 
 
-QUEUE, BOARD = "eligibility:queue", "enrolment:board"
-# (key, label, list to link to, its filters, the name of its identity filter, whether the list then shows exactly
-# the number) of each funnel step, in order. The review queue filters on identity, paid, documents complete and
-# review result: exact. The check-in board filters admissions by place (the identity of the seat, which differs from
-# the applicant's when places flowed) and one status; the scores list by identity; letters have no list by
-# application: those links open the closest list, marked in the page.
+QUEUE = "eligibility:queue"
+# (key, label, its filters on the review queue) of each funnel step, in order. Every step links to the programme's
+# review queue filtered to the identity of the row and to exactly that step, with the same conditions (the queue's
+# filters are eligibility/completeness.py's SQL rules): the queue lists as many applications as the number says.
 STEPS = [
-    ("applied", gettext_lazy("Applied"), QUEUE, {}, "identity", True),
-    ("paid", gettext_lazy("Paid"), QUEUE, {"paid": "yes"}, "identity", True),
-    ("documents", gettext_lazy("Documents complete"), QUEUE, {"documents": "complete"}, "identity", True),
-    (
-        "letters",
-        gettext_lazy("Letters complete"),
-        "recommendations:office_program",
-        {"status": "completed"},
-        None,
-        False,
-    ),
-    ("qualified", gettext_lazy("Qualified"), QUEUE, {"status": "qualified"}, "identity", True),
-    ("invited", gettext_lazy("Invited to the interview"), "scoring:scores", {}, "identity", False),
-    ("admitted", gettext_lazy("Admitted"), BOARD, {}, "place", False),
-    ("waitlisted", gettext_lazy("Waitlisted"), BOARD, {}, None, False),
-    ("checked_in", gettext_lazy("Checked in"), BOARD, {"status": "checked_in"}, "place", False),
+    ("applied", gettext_lazy("Applied"), {}),
+    ("paid", gettext_lazy("Paid"), {"paid": "yes"}),
+    ("documents", gettext_lazy("Documents complete"), {"documents": "complete"}),
+    ("letters", gettext_lazy("Letters complete"), {"letters": "complete"}),
+    ("qualified", gettext_lazy("Qualified"), {"status": "qualified"}),
+    ("invited", gettext_lazy("Invited to the interview"), {"invited": "yes"}),
+    ("admitted", gettext_lazy("Admitted"), {"outcome": "admitted"}),
+    ("waitlisted", gettext_lazy("Waitlisted"), {"outcome": "waitlisted"}),
+    ("checked_in", gettext_lazy("Checked in"), {"outcome": "checked_in"}),
 ]
 
 
 def _conditions() -> dict[str, Q]:
-    """Each step's condition on active applications (the completeness rules' SQL form for three of them)."""
+    """Each step's condition on active applications: the rules' SQL form, the same the review queue filters on."""
     return {
         "applied": Q(),
         "paid": paid_q(),
         "documents": documents_complete_q(),
         "letters": letters_complete_q(),
-        "qualified": Q(review_decision__result=ReviewDecision.Result.QUALIFIED),
-        "invited": Q(interview_invitation__isnull=False),
-        "admitted": Q(admission__status__in=Admission.HOLDING),
-        "waitlisted": Q(waitlist_entry__status=WaitlistEntry.Status.WAITING),
-        "checked_in": Q(admission__status=Admission.Status.CHECKED_IN),
+        "qualified": STATUS_FILTERS["qualified"],
+        "invited": invited_q(),
+        "admitted": admitted_q(),
+        "waitlisted": waitlisted_q(),
+        "checked_in": checked_in_q(),
     }
 
 
@@ -80,9 +78,7 @@ class Step:
     key: str
     label: str
     count: int | None  # None: the step does not apply (letters of a programme asking none)
-    url: str
-    exact: bool  # the linked list is filtered to exactly this number
-    note: str = ""  # "*" when it is not (explained under the tables)
+    url: str  # the review queue filtered to exactly this number
 
 
 @dataclass
@@ -170,13 +166,11 @@ def cycle_overview(user, cycle: Cycle) -> Overview:
     labels = {key: str(label) for key, label, *_rest in STEPS}
     labels["identities"] = [(identity, str(label)) for identity, label in Identity.choices]
     labels["queries"] = {
-        (identity, key): urlencode({**({identity_param: identity} if identity_param else {}), **params})
+        (identity, key): urlencode({"identity": identity, **params})
         for identity in Identity.values
-        for key, _label, _viewname, params, identity_param, _exact in STEPS
+        for key, _label, params in STEPS
     }
-    totals = [
-        Step(key, labels[key], sum(row.get(key, 0) for row in counts.values()), "", False) for key, *_rest in STEPS
-    ]
+    totals = [Step(key, labels[key], sum(row.get(key, 0) for row in counts.values()), "") for key, *_rest in STEPS]
     return Overview(
         cycle=cycle,
         previous=previous,
@@ -219,21 +213,16 @@ def _funnel_counts(programs) -> dict:
 
 
 def _program_funnel(program, labels, counts) -> ProgramFunnel:
-    """Rows of one programme; URLs from one reverse() per list, labels translated once per page (`labels`)."""
-    urls = {}
-    for _key, _label, viewname, *_rest in STEPS:
-        if viewname not in urls:
-            urls[viewname] = reverse(viewname, args=[program.pk])
+    """Rows of one programme; the queue's URL from one reverse(), labels translated once per page (`labels`)."""
+    queue = reverse(QUEUE, args=[program.pk])
     no_letters = program.recommendation_policy == Program.RecommendationPolicy.NONE
     rows = []
     for identity, identity_label in labels["identities"]:
         mine = counts.get((program.id, identity), {})
         row_steps = []
-        for key, _label, viewname, _params, _identity_param, exact in STEPS:
+        for key, *_rest in STEPS:
             count = None if key == "letters" and no_letters else mine.get(key, 0)
-            query = labels["queries"][identity, key]
-            url = f"{urls[viewname]}?{query}" if query else urls[viewname]
-            row_steps.append(Step(key, labels[key], count, url, exact, "" if exact else "*"))
+            row_steps.append(Step(key, labels[key], count, f"{queue}?{labels['queries'][identity, key]}"))
         rows.append(
             FunnelRow(
                 identity=identity,

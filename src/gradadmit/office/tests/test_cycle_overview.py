@@ -136,14 +136,41 @@ def test_numbers_link_to_the_list_filtered_to_them(client, program, funnel_appli
     queue = reverse("eligibility:queue", args=[program.pk])
     assert f'href="{queue}?identity=general&amp;paid=yes">4<' in page
     assert f'href="{queue}?identity=in_service&amp;documents=complete">1<' in page
+    assert f'href="{queue}?identity=general&amp;letters=complete">2<' in page
     assert f'href="{queue}?identity=general&amp;status=qualified">2<' in page
-    board = reverse("enrolment:board", args=[program.pk])
-    # The board filters by seat and one status: the closest list, marked as such.
-    assert f'href="{board}?place=general&amp;status=checked_in">1</a>*' in page
-    assert f'href="{reverse("scoring:scores", args=[program.pk])}?identity=in_service">1</a>*' in page
-    # The linked list shows as many applications as the number says.
-    listed = client.get(f"{queue}?identity=general&paid=yes")
-    assert len(listed.context["queue"].rows) == 4
+    assert f'href="{queue}?identity=in_service&amp;invited=yes">1<' in page
+    assert f'href="{queue}?identity=in_service&amp;outcome=admitted">1<' in page
+    assert f'href="{queue}?identity=general&amp;outcome=waitlisted">1<' in page
+    assert f'href="{queue}?identity=general&amp;outcome=checked_in">1<' in page
+    assert "</a>*" not in page and "closest list" not in page  # every number is exact: no footnote
+
+
+def test_each_number_is_the_row_count_of_the_list_it_opens(client, program, funnel_applications):
+    # A letter asked but not completed, a waitlisted application promoted (admitted, no longer waiting), an
+    # admission given up: each counted, or not, by the list as by the overview.
+    extra = give(ApplicationFactory(program=program, identity="general"), "paid", "qualified")
+    RecommendationRequest.objects.create(
+        application=extra, name="林", organisation="o", title="t", relationship="r", email="x@example.tw",
+        status="invited", token_expires_at=clock.now() + timedelta(days=9),
+    )  # fmt: skip
+    WaitlistEntry.objects.create(application=extra, program=program, identity="general", position=2, status="offered")
+    gave_up = give(ApplicationFactory(program=program, identity="in_service"), *ALL)
+    Admission.objects.create(
+        application=gave_up, program=program, applicant=gave_up.applicant, seat_identity="in_service",
+        source="result", status="given_up", deadline=clock.now(), given_up_at=clock.now(),
+    )  # fmt: skip
+    client.force_login(OfficeFactory())
+    overview = client.get(reverse("office:cycle_overview", args=[program.cycle.pk])).context["overview"]
+    checked = 0
+    for row in overview.programs[0].rows:
+        for step in row.steps:
+            listed = client.get(step.url)
+            assert listed.status_code == 200
+            assert listed.context["queue"].page.paginator.count == step.count, (row.identity, step.key)
+            assert len(listed.context["queue"].rows) == step.count, (row.identity, step.key)
+            assert not list(listed.context["messages"]), step.url  # every filter of the link is known
+            checked += 1
+    assert checked == len(STEPS) * 2
 
 
 def test_office_home_links_every_cycle_and_programme_to_the_overview(client, program):
