@@ -1,12 +1,20 @@
 """Office pages about one applicant: the search box's results and the applicant's record."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from gradadmit.core.templatetags.portal import tr
 from gradadmit.office import record, search
 from gradadmit.office.permissions import staff_required
+
+
+def _record_url() -> str:
+    """The applicant record's URL with `{}` for the id: one reverse() per page, not one per row."""
+    return reverse("office:applicant", args=[0]).replace("/0/", "/{}/")
 
 
 @staff_required()
@@ -22,14 +30,22 @@ def applicant_search(request):
             % {"n": search.MAX_LENGTH},
         )
     elif query.text:
-        page = Paginator(search.search_applicants(request.user, query.text), search.PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = search.search_page(request.user, query.text, request.GET.get("page"))
         if page.paginator.count == 1 and page.number == 1:
             only = page.object_list[0]
             if search.exact_match(request.user, query.text) == only.pk:
                 return redirect("office:applicant", pk=only.pk)
-    return render(request, "office/search.html", {"query": query, "page": page})
+    rows_html = ""
+    if page is not None:
+        # The hits' rows are drawn by Jinja2 (office/jinja2/office/search_rows.html), which escapes every value.
+        rows_html = mark_safe(  # noqa: S308
+            render_to_string(
+                "office/search_rows.html",
+                {"people": page.object_list, "record_url": _record_url(), "tr": tr},
+                using="jinja2",
+            )
+        )
+    return render(request, "office/search.html", {"query": query, "page": page, "rows_html": rows_html})
 
 
 @staff_required()

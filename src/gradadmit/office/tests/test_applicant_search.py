@@ -13,6 +13,7 @@ from gradadmit.testing.factories import (
     OfficeFactory,
     ProfileFactory,
     ProgramFactory,
+    UserFactory,
     application_fee_charge,
     assign,
 )
@@ -123,6 +124,23 @@ def test_pagination_over_many_hits(client, office):
     assert len(found(second)) == 5
     assert found(first) | found(second) == {p.pk for p in people}
     assert "q=person-&amp;page=2" in first.content.decode()
+
+
+def test_hits_are_listed_by_chinese_name_and_a_page_past_the_end_shows_the_last(client, office):
+    people = [applicant(name_zh=name, name_en=f"KAO, {i:02d}") for i, name in enumerate(["高乙", "高甲"] * 14)]
+    first = search(client, "KAO,").context["page"]
+    names = [person.profile.name_zh for person in first.object_list]
+    assert names == sorted(names) and len(names) == 25
+    last = search(client, "KAO,", page=99).context["page"]
+    assert last.number == 2 and len(last.object_list) == 3
+    assert found(search(client, "KAO,", page=1)) | {p.pk for p in last.object_list} == {p.pk for p in people}
+
+
+def test_an_applicant_without_details_is_listed_by_email(client, office):
+    person, other = UserFactory(email="nodetails@example.tw"), UserFactory(email="nodetails2@example.tw")
+    response = search(client, "nodetails")
+    assert found(response) == {person.pk, other.pk}
+    assert person.email in response.content.decode()
 
 
 def test_one_character_is_refused_with_a_message(english, office):
