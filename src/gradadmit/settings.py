@@ -108,7 +108,14 @@ TEMPLATES = [
     },
     # Jinja2 for long office lists (templates under <app>/jinja2/): it compiles templates to Python and draws a
     # table row several times faster than the template language (eligibility's review queue).
-    {"BACKEND": "django.template.backends.jinja2.Jinja2", "NAME": "jinja2", "DIRS": [], "APP_DIRS": True},
+    # Templates use it through the {% jinja2 %} tag (core.templatetags.portal).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "gradadmit.core.jinja_env.environment"},
+    },
 ]
 
 # --- Database -------------------------------------------------------------

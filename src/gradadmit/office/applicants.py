@@ -2,12 +2,9 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from gradadmit.core.templatetags.portal import tr
 from gradadmit.office import record, search
 from gradadmit.office.permissions import staff_required
 
@@ -35,17 +32,7 @@ def applicant_search(request):
             only = page.object_list[0]
             if search.exact_match(request.user, query.text) == only.pk:
                 return redirect("office:applicant", pk=only.pk)
-    rows_html = ""
-    if page is not None:
-        # The hits' rows are drawn by Jinja2 (office/jinja2/office/search_rows.html), which escapes every value.
-        rows_html = mark_safe(  # noqa: S308
-            render_to_string(
-                "office/search_rows.html",
-                {"people": page.object_list, "record_url": _record_url(), "tr": tr},
-                using="jinja2",
-            )
-        )
-    return render(request, "office/search.html", {"query": query, "page": page, "rows_html": rows_html})
+    return render(request, "office/search.html", {"query": query, "page": page, "record_url": _record_url()})
 
 
 @staff_required()

@@ -112,7 +112,6 @@ class Chart:
     labels: list[str]
     series: list[Series] = field(default_factory=list)
     display_labels: list[str] = field(default_factory=list)  # the x labels as people read them (table rows)
-    table_html: str = ""  # the figures as a table, drawn by the view
 
     def as_json(self) -> dict:
         return {

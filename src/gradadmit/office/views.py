@@ -3,8 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -93,30 +91,22 @@ def cycle_overview(request, pk):
         "waitlist": _("Waitlist size"),
         "no_letters": _("No letters asked"),
     }
-    funnels = render_to_string(
-        "office/overview_funnels.html",
-        {"funnels": overview.programs, "labels": labels, "step_labels": overview.step_labels},
-        using="jinja2",
-    )
-    for chart in overview.charts:
-        chart.table_html = mark_safe(  # noqa: S308 (Jinja2 output, every value escaped)
-            render_to_string(
-                "office/overview_chart_table.html",
-                {
-                    "chart": chart,
-                    "caption": _("%(title)s: the figures") % {"title": chart.title},
-                    "axis": _("Hour") if chart.key == "uploads" else _("Day"),
-                },
-                using="jinja2",
-            )
-        )
+    chart_tables = [
+        {
+            "chart": chart,
+            "caption": _("%(title)s: the figures") % {"title": chart.title},
+            "axis": _("Hour") if chart.key == "uploads" else _("Day"),
+        }
+        for chart in overview.charts
+    ]
     return render(
         request,
         "office/cycle_overview.html",
         {
             "overview": overview,
             "cycle": cycle,
-            "funnels_html": mark_safe(funnels),  # noqa: S308 (Jinja2 output, every value escaped)
+            "funnel_labels": labels,
+            "chart_tables": chart_tables,
             "chart_data": {chart.key: chart.as_json() for chart in overview.charts},
         },
     )

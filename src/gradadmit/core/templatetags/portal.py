@@ -9,6 +9,19 @@ from gradadmit.core.rocdate import format_for_language
 register = template.Library()
 
 
+@register.simple_tag
+def jinja2(template_name, **context):
+    """Draw a long list's rows with the Jinja2 engine: `{% jinja2 "app/rows.html" rows=rows %}`.
+
+    Jinja2 compiles templates to Python and draws hundreds of cells several times faster than the template
+    language. Its autoescape is on, so every value in the output is escaped: the one place that says so.
+    """
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(render_to_string(template_name, context, using="jinja2"))  # noqa: S308 (escaped by Jinja2)
+
+
 @register.filter
 def localdate(value):
     """ROC date and time in Chinese, Gregorian in English."""
