@@ -17,6 +17,7 @@ changes anything, restores the database, writes the files back under the same na
 check them once more. Operator-facing (management commands): messages are in English, like Django's own.
 """
 
+import contextlib
 import hashlib
 import io
 import json
@@ -330,10 +331,8 @@ def applied_migrations(connection) -> dict[str, str]:
 
 
 def app_version() -> str | None:
-    try:
+    with contextlib.suppress(metadata.PackageNotFoundError):  # not installed as a package: read pyproject.toml
         return metadata.version("gradadmit")
-    except metadata.PackageNotFoundError:
-        pass
     pyproject = Path(getattr(settings, "REPO_DIR", "")) / "pyproject.toml"
     try:
         return tomllib.loads(pyproject.read_text())["project"]["version"]
