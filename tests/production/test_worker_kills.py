@@ -204,14 +204,21 @@ def unfinished(portal, kind: str) -> list:
     )
 
 
-def test_packet_builds_survive_the_worker_killed_20_times(portal):
-    portal.script("packets", 3, 4)
-    typical = portal.normal_run_time("packets")
-    hits = portal.kill_rounds("packets", ROUNDS, typical)
-    portal.finish("packets")
+def kill_and_finish(portal, kind: str, *seed, job: str) -> str:
+    """Seed the jobs of a kind, time one normal run, kill the worker ROUNDS times while they run, then let a
+    worker finish them; checks that every job ended and enough kills hit a running one. Returns the context."""
+    portal.script(kind, *seed)
+    typical = portal.normal_run_time(kind)
+    hits = portal.kill_rounds(kind, ROUNDS, typical)
+    portal.finish(kind)
     why = portal.context()
-    assert unfinished(portal, "packets") == [], why
-    assert hits >= min_hits(), f"only {hits} kills hit a running build; {why}"
+    assert unfinished(portal, kind) == [], why
+    assert hits >= min_hits(), f"only {hits} kills hit a running {job}; {why}"
+    return why
+
+
+def test_packet_builds_survive_the_worker_killed_20_times(portal):
+    why = kill_and_finish(portal, "packets", 3, 4, job="build")
     builds = portal.script("check")["packets"]
     assert len(builds) >= 3, why
     for build in builds:
@@ -222,13 +229,7 @@ def test_packet_builds_survive_the_worker_killed_20_times(portal):
 
 
 def test_ticket_batches_survive_the_worker_killed_20_times(portal):
-    portal.script("tickets", 3, 8)
-    typical = portal.normal_run_time("tickets")
-    hits = portal.kill_rounds("tickets", ROUNDS, typical)
-    portal.finish("tickets")
-    why = portal.context()
-    assert unfinished(portal, "tickets") == [], why
-    assert hits >= min_hits(), f"only {hits} kills hit a running batch; {why}"
+    why = kill_and_finish(portal, "tickets", 3, 8, job="batch")
     batches = portal.script("check")["tickets"]
     assert len(batches) >= 3, why
     for batch in batches:
@@ -239,13 +240,7 @@ def test_ticket_batches_survive_the_worker_killed_20_times(portal):
 
 
 def test_statement_imports_survive_the_worker_killed_20_times(portal):
-    portal.script("statements", 3, 5000)
-    typical = portal.normal_run_time("statements")
-    hits = portal.kill_rounds("statements", ROUNDS, typical)
-    portal.finish("statements")
-    why = portal.context()
-    assert unfinished(portal, "statements") == [], why
-    assert hits >= min_hits(), f"only {hits} kills hit a running import; {why}"
+    why = kill_and_finish(portal, "statements", 3, 5000, job="import")
     result = portal.script("check")["statements"]
     assert result["charges_wrong"] == [], ("amount_received is not the sum of the payments (paid twice?)", why)
     assert result["lines_paid_twice"] == [], why
