@@ -31,12 +31,7 @@ def run() -> int:
         merged = harness.compare_pages(server, {"reference": REFERENCE, "dashboard": DASHBOARD}, cookie=cookie)
         reference, dashboard = merged["reference"], merged["dashboard"]
         harness.log(f"after: {harness.machine_load()}")
-    ratio = dashboard.rps / reference.rps if reference.rps else 0.0
-    clean = reference.failures == 0 and dashboard.failures == 0
-    if not clean:
-        harness.log(f"invalid run: {reference.failures + dashboard.failures} failed requests (non-2xx or errors)")
-    verdict = "PASS" if clean and ratio >= TARGET else "FAIL"
-    print(f"BENCH {NAME}: ratio {ratio:.2f} (target >= {TARGET:g}) {verdict}", flush=True)
+    harness.page_verdict(NAME, TARGET, reference, dashboard)
     return 0
 
 

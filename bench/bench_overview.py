@@ -40,12 +40,7 @@ def run() -> int:
         merged = harness.compare_pages(server, {"reference": REFERENCE, "overview": overview}, cookie=cookie)
         reference, measured = merged["reference"], merged["overview"]
         harness.log(f"after: {harness.machine_load()}")
-    ratio = measured.rps / reference.rps if reference.rps else 0.0
-    clean = reference.failures == 0 and measured.failures == 0
-    if not clean:
-        harness.log(f"invalid run: {reference.failures + measured.failures} failed requests (non-2xx or errors)")
-    verdict = "PASS" if clean and fixed and ratio >= TARGET else "FAIL"
-    print(f"BENCH {NAME}: ratio {ratio:.2f} (target >= {TARGET:g}) {verdict}", flush=True)
+    harness.page_verdict(NAME, TARGET, reference, measured, fixed=fixed)
     return 0
 
 

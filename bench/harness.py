@@ -570,3 +570,14 @@ def compare_pages(server, pages: dict[str, str], *, cookie: str = "", note: str 
     for result in merged.values():
         log(result.summary())
     return merged
+
+
+def page_verdict(name: str, target: float, reference: "LoadResult", measured: "LoadResult", *, fixed=True) -> None:
+    """Print the BENCH line of a page benchmark: its rate over the reference page's, PASS only when no request
+    failed, the ratio reaches the target and (where checked) the query count did not grow with the data."""
+    ratio = measured.rps / reference.rps if reference.rps else 0.0
+    clean = reference.failures == 0 and measured.failures == 0
+    if not clean:
+        log(f"invalid run: {reference.failures + measured.failures} failed requests (non-2xx or errors)")
+    verdict = "PASS" if clean and fixed and ratio >= target else "FAIL"
+    print(f"BENCH {name}: ratio {ratio:.2f} (target >= {target:g}) {verdict}", flush=True)
