@@ -1,6 +1,13 @@
-"""The brochure's 附件五 (recommendation form): its questions, in Chinese as printed and in English."""
+"""The brochure's 附件五 (recommendation form): its questions, in Chinese as printed and in English, declared as a
+core.formspec.FormSpec (the same mechanism as the applicant's online forms)."""
 
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from gradadmit.core import formspec
+from gradadmit.core.formspec import Choice, Field, FormSpec, Section
 
 # (key, Chinese label, Chinese hint, English label, English hint), in the brochure's order.
 ATTRIBUTES = [
@@ -44,14 +51,21 @@ OVERALL = [
 ]
 
 TEXT_LIMIT = 4000  # characters per free-text answer
-DRAFT_FIELDS = (
-    ["known_since", "known_until", "comments", "highlights", "overall"]
-    + [f"contact_{key}" for key, *_rest in CONTACT_AREAS]
-    + [f"rating_{key}" for key in ATTRIBUTE_KEYS]
-)
 
 
-def clean_draft(data) -> dict:
+def _contact_label(label):
+    return gettext("How often in contact: %(area)s") % {"area": label}
+
+
+def _month(name, label):
+    return Field(name, "", label, formspec.MONTH, max_length=7, required=True, help=_("Year and month, e.g. 2023-09."))
+
+
+def _text(name, label, rows):
+    return Field(name, "", label, formspec.TEXTAREA, max_length=TEXT_LIMIT, rows=rows)
+
+
+def clean_draft(data) -> dict:  # the letter keeps its own rule: bounded, not refused
     """Keep only the form's own fields, as bounded strings: a draft is saved unvalidated, never trusted."""
     return {name: str(data.get(name, ""))[:TEXT_LIMIT] for name in DRAFT_FIELDS if data.get(name) not in (None, "")}
 
@@ -81,3 +95,37 @@ def printable(answers: dict) -> dict:
             {"zh": zh, "en": str(en), "chosen": answers.get("overall") == key} for key, (zh, en) in overall.items()
         ],
     }  # fmt: skip
+
+
+SPEC = FormSpec(
+    key="form-05",
+    number_zh="附件五",
+    number_en=_("Form 5"),
+    title_zh="推薦函",
+    title_en=_("Letter of recommendation"),
+    pdf_template="recommendations/pdf/letter_form.html",
+    arrange=printable,
+    sections=(
+        Section("熟識期間", _("Period known"), (_month("known_since", _("Known since")),
+                                               _month("known_until", _("Known until")))),
+        Section("接觸頻率", _("How often in contact"), tuple(
+            Field(f"contact_{key}", zh, lazy(_contact_label, str)(en), formspec.SELECT, max_length=10,
+                  choices=tuple(Choice(*choice) for choice in FREQUENCIES), blank_label=_("— not applicable —"))
+            for key, zh, en in CONTACT_AREAS
+        )),
+        Section("特質與能力評量", _("Ratings"), tuple(
+            Field(f"rating_{key}", zh, format_lazy("{}: {}", en, en_hint), formspec.SELECT, max_length=2,
+                  choices=tuple(Choice(str(n), str(n), str(n)) for n in range(1, 11)), blank_label=_("Cannot judge"))
+            for key, zh, _zh_hint, en, en_hint in ATTRIBUTES
+        )),
+        Section("其他評語", _("Other comments"), (
+            _text("comments", _("Other comments on the applicant's potential for graduate study"), 5),
+            _text("highlights", _("In a few words: the applicant's most outstanding qualities"), 3),
+        )),
+        Section("推薦意見", _("Overall"), (
+            Field("overall", "推薦意見", _("Overall"), formspec.RADIO, max_length=20, required=True,
+                  choices=tuple(Choice(*choice) for choice in OVERALL)),
+        )),
+    ),
+)  # fmt: skip
+DRAFT_FIELDS = list(SPEC.by_name)
