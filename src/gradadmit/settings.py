@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "gradadmit.scoring",
     "gradadmit.enrolment",
     "gradadmit.announcements",
+    "gradadmit.practice",
     "gradadmit.office",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "gradadmit.accounts.middleware.StaffMFAMiddleware",
+    "gradadmit.practice.middleware.PracticeAccountMiddleware",  # a practice account gets 404 on real pages
     "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: requests and latencies by view
 ]
 
@@ -102,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gradadmit.notifications.context_processors.portal",
+                "gradadmit.practice.context_processors.practice",
             ],
             "builtins": ["gradadmit.core.templatetags.portal"],
         },
@@ -218,7 +221,10 @@ GRADADMIT_SCHEDULE = [
     {"name": "offer-lapses", "task": "gradadmit.enrolment.tasks.lapse_overdue_offers", "every": 300},
     {"name": "scheduled-publications", "task": "gradadmit.scoring.tasks.publish_due_runs", "every": 60},
     {"name": "job-history", "task": "gradadmit.core.tasks.prune_job_history", "every": 86400},
+    {"name": "practice-wipe", "task": "gradadmit.practice.tasks.wipe_practice_data_on_schedule", "every": 3600},
 ]  # fmt: skip
+# Practice cycles (模擬報名): practice accounts and all they did are deleted this long after registering.
+GRADADMIT_PRACTICE_KEEP_HOURS = int(env("GRADADMIT_PRACTICE_KEEP_HOURS", "48"))
 
 # --- Email outbox (gradadmit.outbox): every email is a row, sent and retried by the workers ---------
 OUTBOX_RATE_PER_MINUTE = int(env("GRADADMIT_EMAIL_RATE_PER_MINUTE", "0"))  # 0: as fast as the relay takes them

@@ -40,10 +40,14 @@ class _PortalUserMixin:
             .annotate(n=Count("pk"))
             .values("n")
         )
+        from gradadmit.practice.models import PracticeAccount
+
+        # The practice cycle of a practice account (practice.selectors.practice_cycle_id_of), or None.
+        practice = PracticeAccount.objects.filter(user=OuterRef("pk")).values("cycle_id")[:1]
         users = (
             get_user_model()
             ._default_manager.select_related("profile")
-            .annotate(unread_messages=Coalesce(Subquery(unread), 0))
+            .annotate(unread_messages=Coalesce(Subquery(unread), 0), practice_cycle_id=Subquery(practice))
         )
         try:
             user = users.get(pk=user_id)

@@ -16,8 +16,11 @@ LATEST_COUNT = 5
 
 
 def published_announcements(*, cycle=None):
-    """What visitors see: published cycles only, publish time reached, pinned first then newest."""
-    queryset = Announcement.objects.filter(cycle__is_published=True, publish_at__lte=clock.now())
+    """What visitors see: published real cycles only (never a practice one), publish time reached, pinned first
+    then newest."""
+    queryset = Announcement.objects.filter(
+        cycle__is_published=True, cycle__is_practice=False, publish_at__lte=clock.now()
+    )
     if cycle is not None:
         queryset = queryset.filter(cycle=cycle)
     return queryset.select_related("cycle", "program").order_by("-pinned", "-publish_at", "-id")
@@ -47,7 +50,7 @@ def published_attachment(announcement_pk, pk) -> AnnouncementAttachment:
 
 def cycles_with_announcements():
     """Published cycles, for the list's filter."""
-    return Cycle.objects.filter(is_published=True)
+    return Cycle.objects.real().filter(is_published=True)
 
 
 def announcements_for_staff(user):
@@ -78,7 +81,7 @@ def programs_for_posting(user):
 
 def cycles_for_posting(user):
     if user.is_office:
-        return Cycle.objects.all()
+        return Cycle.objects.real()
     return Cycle.objects.filter(pk__in=programs_for_staff(user).values("cycle_id"))
 
 

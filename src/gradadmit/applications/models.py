@@ -11,6 +11,10 @@ class ApplicationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Application.Status.ACTIVE)
 
+    def real(self):
+        """Applications of real cycles: practice applications (模擬報名) never reach real lists or exports."""
+        return self.filter(program__cycle__is_practice=False)
+
 
 class Application(models.Model):
     class Status(models.TextChoices):

@@ -17,6 +17,7 @@ def _check_can_apply(*, applicant, program, identity, profile):
         raise DomainError(_("Fill in your basic details before applying."), code="no_profile")
     if not program.cycle.is_published:
         raise DomainError(_("This admission cycle is not open for applications."))
+    _check_practice(applicant, program)
     if identity not in Identity.values:
         raise DomainError(_("Choose general or in-service identity."))
     if not program.offers_identity(identity):
@@ -33,6 +34,17 @@ def _check_can_apply(*, applicant, program, identity, profile):
             code="in_service",
         )
     calendar_for(program.cycle, applicant).ensure_open("application", scope_for(profile))
+
+
+def _check_practice(applicant, program):
+    """A practice account applies to its practice cycle only, and a real account never to a practice cycle."""
+    from gradadmit.practice.selectors import practice_cycle_id_of
+
+    practice_cycle_id = practice_cycle_id_of(applicant)
+    if program.cycle.is_practice and practice_cycle_id != program.cycle_id:
+        raise DomainError(_("The practice cycle is for practice accounts: register one on the practice page."))
+    if not program.cycle.is_practice and practice_cycle_id is not None:
+        raise DomainError(_("A practice account cannot apply to a real cycle. Register a real account."))
 
 
 def apply_to_program(*, applicant, program, identity: str) -> Application:

@@ -12,6 +12,15 @@ from gradadmit.core.i18n import pick
 from gradadmit.core.numbers import percent
 
 
+class CycleQuerySet(models.QuerySet):
+    def real(self):
+        """Cycles that count: a practice cycle (模擬報名) never reaches real lists, exports or statistics."""
+        return self.filter(is_practice=False)
+
+    def practice(self):
+        return self.filter(is_practice=True)
+
+
 class Cycle(models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
@@ -21,8 +30,13 @@ class Cycle(models.Model):
     institution_en = models.CharField(_("institution (English)"), max_length=200, blank=True)
     application_fee = models.PositiveIntegerField(_("application fee (NTD)"), default=900)
     is_published = models.BooleanField(_("published"), default=False)
+    # A practice copy (模擬報名, practice app): anyone may register on it and walk the whole flow; nothing of it
+    # reaches real lists, and its data is wiped on a schedule and when the office closes it.
+    is_practice = models.BooleanField(_("practice cycle (模擬報名)"), default=False, editable=False)
     cloned_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CycleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-academic_year", "code"]

@@ -8,11 +8,23 @@ from gradadmit.cycles.models import Cycle, DocumentRequirement, Program, Selecti
 
 
 def published_cycles():
-    return Cycle.objects.filter(is_published=True)
+    """Published real cycles (a practice cycle is listed on the practice page only)."""
+    return Cycle.objects.real().filter(is_published=True)
 
 
 def published_cycle(code) -> Cycle:
-    return get_object_or_404(published_cycles(), code=code)
+    """A published cycle's public page; a practice cycle's too (its pages carry the practice banner)."""
+    return get_object_or_404(Cycle.objects.filter(is_published=True), code=code)
+
+
+def cycles_open_to(user):
+    """The cycles an applicant may apply to: a practice account its practice cycle, anyone else the real ones."""
+    from gradadmit.practice.selectors import practice_cycle_id_of
+
+    cycle_id = practice_cycle_id_of(user)
+    if cycle_id is not None:
+        return Cycle.objects.filter(pk=cycle_id, is_published=True)
+    return published_cycles()
 
 
 def public_programs(cycle):
@@ -39,5 +51,5 @@ def program_for_staff(user, pk) -> Program:
 
 def cycles_for_staff(user):
     if user.is_office:
-        return Cycle.objects.all()
+        return Cycle.objects.real()
     return Cycle.objects.filter(programs__in=programs_for_staff(user)).distinct()

@@ -47,3 +47,31 @@ class AccommodationDecisionForm(forms.Form):
     note = forms.CharField(
         label=_("What is granted, or why not"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class PostponementForm(forms.Form):
+    """附錄四: postpone a step of the calendar for the whole cycle or one programme."""
+
+    program = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False, empty_label=_("The whole cycle (every programme)")
+    )
+    kind = forms.ChoiceField(label=_("Step to postpone"))
+    new_starts_at = forms.DateTimeField(
+        label=_("New date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Taiwan time. Interview slots of that day move by the same amount."),
+    )
+    also = forms.MultipleChoiceField(
+        label=_("Later steps that move with it"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each moves by the same amount. Steps not ticked keep their dates."),
+    )  # fmt: skip
+    reason = forms.CharField(
+        label=_("Reason (the incident)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown in the announcement and the applicants' message, e.g. a typhoon warning."),
+    )  # fmt: skip
+
+    def __init__(self, *args, cycle, programs, kinds, later, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+        self.fields["kind"].choices = kinds
+        self.fields["also"].choices = later

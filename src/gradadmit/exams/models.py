@@ -81,6 +81,9 @@ class AdmissionTicket(models.Model):
         InterviewSlot, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets", verbose_name=_("slot")
     )
     assigned_at = models.DateTimeField(_("assigned"))
+    # Raised each time the ticket is reissued (a postponement moved its interview); earlier printouts are void.
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    reissued_at = models.DateTimeField(_("reissued"), null=True, blank=True)
 
     class Meta:
         ordering = ["program_id", "sequence"]
@@ -202,3 +205,100 @@ class AccommodationRequest(models.Model):
         if self.other_needs:
             items.append(self.other_needs)
         return items
+
+
+# --- Postponement after a major incident (附錄四) ------------------------------------------------------------
+
+
+class Postponement(models.Model):
+    """A milestone (e.g. the interview day) moved after a typhoon, earthquake or epidemic, for a cycle or a programme.
+
+    Applied in one audited operation (exams.postponement): the calendar (or, for one programme, its own dates,
+    see PostponementChange), the interview slots, the tickets (reissued by the worker), messages and emails, and a
+    public announcement.
+    """
+
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="postponements")
+    program = models.ForeignKey(
+        "cycles.Program", null=True, blank=True, on_delete=models.CASCADE, related_name="postponements",
+        verbose_name=_("programme"),
+    )  # fmt: skip
+    kind = models.CharField(_("step"), max_length=30)
+    reason = models.TextField(_("reason"))
+    old_starts_at = models.DateTimeField(_("was"))
+    new_starts_at = models.DateTimeField(_("new date and time"))
+    short_notice = models.BooleanField(_("decided less than three hours before"), default=False)
+    affected = models.PositiveIntegerField(_("applicants told"), default=0)
+    tickets_total = models.PositiveIntegerField(default=0)
+    tickets_reissued = models.PositiveIntegerField(default=0)
+    announcement = models.ForeignKey(
+        "announcements.Announcement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    applied_at = models.DateTimeField(_("applied"))
+
+    class Meta:
+        ordering = ["-applied_at", "-id"]
+        verbose_name = _("postponement")
+        verbose_name_plural = _("postponements")
+
+    def __str__(self):
+        return f"{self.kind} of {self.cycle_id}/{self.program_id or '-'} → {self.new_starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def kind_label(self) -> str:
+        from gradadmit.cycles.models import Milestone
+
+        return str(Milestone.Kind(self.kind).label) if self.kind in Milestone.Kind.values else self.kind
+
+
+class PostponementChange(models.Model):
+    """One date a postponement moved. With a programme, it is that programme's own date (the cycle's stays)."""
+
+    postponement = models.ForeignKey(Postponement, on_delete=models.CASCADE, related_name="changes")
+    program = models.ForeignKey("cycles.Program", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("step"), max_length=30)
+    old_starts_at = models.DateTimeField(_("was"))
+    old_ends_at = models.DateTimeField(null=True, blank=True)
+    new_starts_at = models.DateTimeField(_("now"))
+    new_ends_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["postponement_id", "old_starts_at", "id"]
+        verbose_name = _("date moved")
+        verbose_name_plural = _("dates moved")
+
+    def __str__(self):
+        return f"{self.kind}: {self.old_starts_at:%Y-%m-%d %H:%M} → {self.new_starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def kind_label(self) -> str:
+        from gradadmit.cycles.models import Milestone
+
+        return str(Milestone.Kind(self.kind).label) if self.kind in Milestone.Kind.values else self.kind
+
+
+def ticket_issue_path(instance, filename):
+    return f"tickets/issued/{instance.ticket.program_id}/{uuid.uuid4().hex}.pdf"
+
+
+class TicketIssue(models.Model):
+    """One printed version of a ticket: reissued ones hold the PDF the worker rendered; void ones are earlier."""
+
+    ticket = models.ForeignKey(AdmissionTicket, on_delete=models.CASCADE, related_name="issues")
+    version = models.PositiveSmallIntegerField(_("version"))
+    file = models.FileField(upload_to=ticket_issue_path, blank=True, max_length=200)
+    postponement = models.ForeignKey(
+        Postponement, null=True, blank=True, on_delete=models.SET_NULL, related_name="ticket_issues"
+    )
+    issued_at = models.DateTimeField(_("issued"))
+    voided_at = models.DateTimeField(_("void since"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["ticket_id", "-version"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "version"], name="ticket_issue_unique_version")]
+        verbose_name = _("ticket issue")
+        verbose_name_plural = _("ticket issues")
+
+    def __str__(self):
+        return f"{self.ticket_id} v{self.version}"

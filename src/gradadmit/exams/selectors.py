@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from gradadmit.core import clock
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.core.scoping import staff_program_q
-from gradadmit.exams.models import AccommodationRequest, AdmissionTicket, Publication
+from gradadmit.exams.models import AccommodationRequest, AdmissionTicket, Publication, TicketIssue
 
 RESULT_MILESTONE = "eligibility_result"  # 完成報名資格審核暨公佈通過初試考生名單
 
@@ -60,6 +60,15 @@ def printable_ticket_of(user, application_pk) -> AdmissionTicket:
     if not is_visible(publication, calendar_for(ticket.program.cycle)):
         raise Http404("not published yet")
     return ticket
+
+
+def current_issue(ticket) -> TicketIssue | None:
+    """The stored PDF of the ticket's current version (reissued after a postponement), if the worker made it."""
+    return (
+        TicketIssue.objects.filter(ticket=ticket, version=ticket.version, voided_at__isnull=True)
+        .exclude(file="")
+        .first()
+    )
 
 
 def tickets_for_staff(user, program):

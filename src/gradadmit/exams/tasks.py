@@ -1,4 +1,4 @@
-"""Background work of exams: the per-programme ticket zip."""
+"""Background work of exams: the per-programme ticket zip, tickets reissued after a postponement."""
 
 import logging
 
@@ -24,3 +24,11 @@ def build_ticket_batch(*, batch_id: int):
             status=TicketBatch.Status.FAILED, error=type(error).__name__, finished_at=clock.now()
         )
         raise
+
+
+@task()
+def reissue_postponed_tickets(*, postponement_id: int) -> int:
+    """Reissue the tickets a postponement moved (exams.postponement.reissue_tickets; idempotent, resumable)."""
+    from gradadmit.exams.postponement import reissue_tickets
+
+    return reissue_tickets(postponement_id)

@@ -25,6 +25,7 @@ TICKET_LABELS = {
     "slot": gettext_lazy("Time slot"),
     "room": gettext_lazy("Room"),
     "accommodations": gettext_lazy("Accommodations"),
+    "version": gettext_lazy("Reissued ticket"),
     "rules": gettext_lazy("Rules"),
 }
 
@@ -64,8 +65,9 @@ def ticket_context(ticket) -> dict:
     profile = getattr(application.applicant, "profile", None)
     accommodation = getattr(application, "accommodation", None)
     from gradadmit.core.deadlines import calendar_for
+    from gradadmit.exams.postponement import program_milestone
 
-    interview = calendar_for(program.cycle).milestone("interview")
+    interview = program_milestone(program, "interview", calendar_for(program.cycle))
     return {
         "ticket": ticket,
         "application": application,

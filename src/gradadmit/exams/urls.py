@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gradadmit.exams.views import applicant, office, public
+from gradadmit.exams.views import applicant, office, postponement, public
 
 app_name = "exams"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("me/applications/<int:pk>/accommodation/", applicant.accommodation, name="accommodation"),
     path("programs/<int:pk>/interview-list/", public.interview_list, name="interview_list"),
     path("office/programs/<int:pk>/exam/", office.admin, name="admin"),
+    path("office/cycles/<int:pk>/postpone/", postponement.postpone, name="postpone"),
+    path("office/postponements/<int:pk>/", postponement.postponement_detail, name="postponement"),
     path("office/programs/<int:pk>/exam/tickets.xlsx", office.tickets_xlsx, name="tickets_xlsx"),
     path("office/programs/<int:pk>/exam/numbers/", office.assign_numbers, name="assign_numbers"),
     path("office/programs/<int:pk>/exam/slots/", office.add_slot, name="add_slot"),

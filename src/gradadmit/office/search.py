@@ -42,7 +42,8 @@ class SearchQuery:
 def applicants_for_staff(user):
     """Applicants the staff member may see: the office everyone who is not staff; departments those with an
     application in one of their programmes."""
-    users = get_user_model().objects.filter(staff_role="", is_superuser=False)
+    # Practice accounts (模擬報名) are nobody the office looks for.
+    users = get_user_model().objects.filter(staff_role="", is_superuser=False, practice_account__isnull=True)
     if user.is_office:
         return users
     visible = Application.objects.filter(staff_program_q(user, "program"), applicant=OuterRef("pk"))

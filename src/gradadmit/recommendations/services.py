@@ -29,6 +29,7 @@ from gradadmit.core.uploads import MB, check_pdf, clean_filename, store_file
 from gradadmit.cycles.models import Program
 from gradadmit.notifications.services import notify
 from gradadmit.outbox.services import queue_email
+from gradadmit.practice.services import practice_email
 from gradadmit.recommendations import letterform
 from gradadmit.recommendations.forms import DETAIL_FIELDS
 from gradadmit.recommendations.models import RecommendationLetter, RecommendationNotice, RecommendationRequest
@@ -103,8 +104,9 @@ def _issue_notice(*, request, kind, message="", window=None) -> RecommendationNo
     subject, body = render_bilingual(
         lambda: render_template_pair("notifications/email/recommendations/notice", context)
     )  # fmt: skip
+    to, subject, body = practice_email(application, to=request.email, subject=subject, body=body)
     notice.email = queue_email(
-        to=request.email, subject=f"[GradAdmit] {subject}", body=body, cause=f"recommendation:{kind}",
+        to=to, subject=f"[GradAdmit] {subject}", body=body, cause=f"recommendation:{kind}",
         concerns=application.applicant,
     )  # fmt: skip
     notice.save(update_fields=["email"])

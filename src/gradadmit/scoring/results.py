@@ -48,12 +48,14 @@ def public_list(program) -> dict:
     if not results_visible(program, run):
         return {"published": False}
     wanted = {o["key"]: o for o in run.result["outcomes"] if o["status"] in (Status.ADMITTED, Status.WAITLISTED)}
-    applications = {
-        a.id: a for a in Application.objects.filter(pk__in=wanted).select_related("applicant__profile", "ticket")
+    applications = {  # real(): a practice application (模擬報名) is never on a public list
+        a.id: a for a in Application.objects.real().filter(pk__in=wanted).select_related("applicant__profile", "ticket")
     }
     rows = []
     for key, outcome in wanted.items():
-        application = applications[key]
+        application = applications.get(key)
+        if application is None:
+            continue
         ticket = getattr(application, "ticket", None)
         profile = getattr(application.applicant, "profile", None)
         rows.append(

@@ -19,7 +19,7 @@ from gradadmit.cycles.models import Program
 def dashboard(request):
     profile = get_profile(request.user)
     items, lock = selectors.dashboard(request.user, profile)
-    open_cycles = list(cycle_selectors.published_cycles())
+    open_cycles = list(cycle_selectors.cycles_open_to(request.user))
     return render(
         request,
         "applications/dashboard.html",

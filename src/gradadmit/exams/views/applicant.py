@@ -16,6 +16,10 @@ from gradadmit.exams.views.office import _pdf_response
 @login_required
 def ticket_pdf(request, pk):
     ticket = selectors.printable_ticket_of(request.user, pk)  # 404 before publication, or someone else's
+    issue = selectors.current_issue(ticket)  # the PDF the worker rendered when it reissued the ticket
+    if issue is not None:
+        with issue.file.open("rb") as handle:
+            return _pdf_response(handle.read(), ticket_filename(ticket))
     return _pdf_response(render_ticket(ticket), ticket_filename(ticket))
 
 
