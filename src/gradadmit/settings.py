@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gradadmit.announcements",
     "gradadmit.practice",
     "gradadmit.office",
+    "gradadmit.privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gradadmit.core import exports
+from gradadmit.core.audit import record_audit
 from gradadmit.core.choices import Identity
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.core.errors import DomainError
@@ -148,6 +149,8 @@ VACANCY_COLUMNS = [
 @staff_required()
 def admitted_xlsx(request, pk):
     program = program_for_staff(request.user, pk)
+    # The registrar's copy of the admitted: anonymising the cycle later asks whether this export was made.
+    record_audit(actor=request.user, action="enrolment.admitted_exported", target=program)
     admissions = (
         Admission.objects.filter(program=program)
         .select_related("application__ticket", "applicant__profile")
