@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gradadmit.announcements",
     "gradadmit.practice",
     "gradadmit.office",
+    "gradadmit.api",
     "gradadmit.privacy",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # django-ninja: the API (gradadmit.api); listed for its static Swagger UI files
     "allauth",
     "allauth.account",
     "allauth.mfa",

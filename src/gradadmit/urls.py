@@ -34,6 +34,8 @@ urlpatterns = [
     path("me/messages/", include("gradadmit.notifications.urls")),
     path("office/emails/", include("gradadmit.outbox.urls")),
     path("office/mailings/", include("gradadmit.mailings.urls")),
+    path("office/api-tokens/", include("gradadmit.api.office_urls")),
+    path("api/v1/", include("gradadmit.api.urls")),
     path("office/", include("gradadmit.office.urls")),
     path("admin/", admin.site.urls),
     path("", include("gradadmit.cycles.urls")),

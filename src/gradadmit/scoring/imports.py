@@ -14,7 +14,7 @@ from gradadmit.applications.models import Application
 from gradadmit.core.errors import DomainError
 from gradadmit.cycles.models import SelectionStage
 from gradadmit.scoring import services
-from gradadmit.scoring.models import StageScore
+from gradadmit.scoring.models import StageScore, StageSubmission
 
 ABSENT_WORDS = {"absent", "缺考"}
 MAX_ROWS = 20000
@@ -45,30 +45,22 @@ def _read_rows(upload) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
-def import_scores(*, actor, program, upload, dry_run: bool = True) -> ImportReport:
-    """Check every row; with dry_run=False and no errors, enter all scores in one transaction (audited each)."""
-    table = _read_rows(upload)
-    if not table:
-        raise DomainError(_("The file is empty."))
-    if len(table) > MAX_ROWS:
-        raise DomainError(_("The file has too many rows; split it."))
-    header = [h.strip().lower() for h in table[0]]
-    try:
-        col_app, col_stage, col_score = header.index("application"), header.index("stage"), header.index("score")
-    except ValueError:
-        raise DomainError(_('The first row must name the columns "application", "stage" and "score".')) from None
+def check_score_rows(*, program, rows) -> tuple[ImportReport, dict, dict]:
+    """Check rows of (line, application id, stage order, score) as text, the way the file import does.
+
+    Returns the report (good rows and an error per bad row) with the programme's active applications by id
+    and stages by order. Shared by the file import and the API (gradadmit.api), so both refuse the same rows
+    with the same messages: not a number, not an active application of the programme, no such stage, the same
+    pair twice, a submitted (locked) stage, a score outside 0–100 or with more than two decimals.
+    """
     applications = {a.pk: a for a in Application.objects.active().filter(program=program)}
-    stages = {s.order: s for s in SelectionStage.objects.filter(program=program)}
+    stages = {s.order: s for s in SelectionStage.objects.filter(program=program).select_related("submission")}
     report = ImportReport()
     seen = set()
-    for line, row in enumerate(table[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = row + [""] * (3 - len(row))
-        raw_app, raw_stage, raw_score = cells[col_app].strip(), cells[col_stage].strip(), cells[col_score].strip()
+    for line, raw_app, raw_stage, raw_score in rows:
         try:
             application_id, order = int(float(raw_app)), int(float(raw_stage))
-        except ValueError:
+        except (TypeError, ValueError, OverflowError):
             report.errors.append((line, _("Application and stage must be numbers.")))
             continue
         if application_id not in applications:
@@ -77,6 +69,10 @@ def import_scores(*, actor, program, upload, dry_run: bool = True) -> ImportRepo
             continue
         if order not in stages:
             report.errors.append((line, _("The programme has no stage %(order)s.") % {"order": order}))
+            continue
+        if _is_submitted(stages[order]):
+            message = _("The department has submitted this stage; the office must reopen it before changes.")
+            report.errors.append((line, message))
             continue
         if (application_id, order) in seen:
             report.errors.append((line, _("This application and stage appear twice.")))
@@ -91,8 +87,18 @@ def import_scores(*, actor, program, upload, dry_run: bool = True) -> ImportRepo
                 report.errors.append((line, str(error)))
                 continue
         report.rows.append((line, application_id, order, score, absent))
-    if dry_run or report.errors:
-        return report
+    return report, applications, stages
+
+
+def _is_submitted(stage) -> bool:
+    try:
+        return stage.submission.is_locked
+    except StageSubmission.DoesNotExist:
+        return False
+
+
+def apply_score_rows(*, actor, report: ImportReport, applications: dict, stages: dict) -> ImportReport:
+    """Enter every checked row in one transaction (each audited by enter_stage_score); all or none."""
     with transaction.atomic():
         for _line, application_id, order, score, absent in report.rows:
             services.enter_stage_score(
@@ -105,3 +111,27 @@ def import_scores(*, actor, program, upload, dry_run: bool = True) -> ImportRepo
             )
             report.applied += 1
     return report
+
+
+def import_scores(*, actor, program, upload, dry_run: bool = True) -> ImportReport:
+    """Check every row; with dry_run=False and no errors, enter all scores in one transaction (audited each)."""
+    table = _read_rows(upload)
+    if not table:
+        raise DomainError(_("The file is empty."))
+    if len(table) > MAX_ROWS:
+        raise DomainError(_("The file has too many rows; split it."))
+    header = [h.strip().lower() for h in table[0]]
+    try:
+        col_app, col_stage, col_score = header.index("application"), header.index("stage"), header.index("score")
+    except ValueError:
+        raise DomainError(_('The first row must name the columns "application", "stage" and "score".')) from None
+    rows = []
+    for line, row in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = row + [""] * (3 - len(row))
+        rows.append((line, cells[col_app].strip(), cells[col_stage].strip(), cells[col_score].strip()))
+    report, applications, stages = check_score_rows(program=program, rows=rows)
+    if dry_run or report.errors:
+        return report
+    return apply_score_rows(actor=actor, report=report, applications=applications, stages=stages)

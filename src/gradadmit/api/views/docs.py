@@ -1,0 +1,8 @@
+"""The API's documentation page: Swagger UI from static files (django-ninja's pinned copy), no CDN, no inline code."""
+
+from django.shortcuts import render
+from django.urls import reverse
+
+
+def docs_page(request):
+    return render(request, "api/docs.html", {"schema_url": reverse("api:openapi-json")})
