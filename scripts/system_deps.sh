@@ -2,7 +2,8 @@
 # Debian packages GradAdmit needs, installed only when missing (apt-get, as root). `--test` adds what tests use.
 #   PDFs (gradadmit.core.pdf): WeasyPrint's Pango, HarfBuzz's subsetter (without it a Chinese page takes ~10 s),
 #   fontconfig and the Noto CJK / DejaVu fonts. Tests: Debian's Chromium (Playwright), poppler's pdftotext and
-#   pdftoppm (reading PDFs back), the PostgreSQL client (pg_isready).
+#   pdftoppm (reading PDFs back), the PostgreSQL client (pg_isready), redis-server (the several-servers test and
+#   the deadline benchmark start their own).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -19,6 +20,7 @@ if [[ "${1:-}" == "--test" ]]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
   command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql-client)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 fi
 
 if ((${#missing[@]})); then

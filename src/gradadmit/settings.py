@@ -263,6 +263,9 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/180s/key",
     "change_password": "5/m/user",
 }
+# Behind a load balancer every request comes from its address: trust that many proxy hops of X-Forwarded-For so the
+# per-address limits above count each applicant, not the balancer (30 sign-ins a minute for everyone otherwise).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("GRADADMIT_TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[GradAdmit] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG and env_bool("DJANGO_SECURE", False) else "http"

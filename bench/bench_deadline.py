@@ -1,0 +1,185 @@
+"""Deadline night: the whole applicant mix under a rising load, on the default setup and on a production-like one.
+
+For each setup (bench/deadline_setups.py starts it: SQLite + one app server + one worker as `make run` does, then
+PostgreSQL + Redis + S3-compatible storage + two app servers + one worker):
+1. seed: the demo generator (`manage.py load_demo --applicants N --seed S`, through the services) and
+   bench/seed_deadline.py (which reads what the load test needs and adds recommenders with letters to write);
+2. the /healthz rate: the harness's loader on every app server at once (the most the setup answers at all);
+3. the scenario (bench/deadline_locust.py: applicants, recommenders and staff with think times, Locust headless in
+   its own process) at rising user counts; each step settles, then is measured; the run stops at the first step
+   whose p95 reaches 500 ms or that has any failure;
+4. the sustainable rate: the highest measured request rate of a step that held p95 < 500 ms without failures;
+   printed per CPU core (everything, the load generator included, shares this machine's cores), and plotted
+   (reports/deadline_<setup>.svg: p50/p95/p99 against the rate). Raw figures: reports/deadline_<setup>.json.
+BENCH deadline_<setup>: sustainable rate / /healthz rate on the same setup (target >= 0.1).
+
+Environment: BENCH_DEADLINE_SETUPS (sqlite,postgres), BENCH_DEADLINE_APPLICANTS (60), BENCH_DEADLINE_SEED (2026),
+BENCH_DEADLINE_USERS (the steps: 8,16,28,44,64,90,120,160), BENCH_DEADLINE_STEP_SECONDS (20),
+BENCH_DEADLINE_SETTLE_SECONDS (6), BENCH_DEADLINE_SPAWN_RATE (new users a second: 3), BENCH_DEADLINE_THINK (think time range in seconds: 1,5),
+BENCH_DEADLINE_HEALTHZ_SECONDS (8), BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/gradadmit_load).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import harness
+from deadline_setups import ProductionSetup, SetupUnavailable, SqliteSetup
+from svgplot import line_chart
+
+NAME = "deadline"
+TARGET = 0.1
+P95_LIMIT_MS = 500
+SETUPS = {"sqlite": SqliteSetup, "postgres": ProductionSetup}
+
+
+def _env_list(name: str, default: str, kind=float) -> list:
+    return [kind(part) for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+def settings_from_env() -> dict:
+    return {
+        "setups": [name.strip() for name in os.environ.get("BENCH_DEADLINE_SETUPS", "sqlite,postgres").split(",")],
+        "applicants": int(os.environ.get("BENCH_DEADLINE_APPLICANTS", "60")),
+        "seed": int(os.environ.get("BENCH_DEADLINE_SEED", "2026")),
+        "steps": _env_list("BENCH_DEADLINE_USERS", "8,16,28,44,64,90,120,160", int),
+        "step_seconds": float(os.environ.get("BENCH_DEADLINE_STEP_SECONDS", "20")),
+        "settle_seconds": float(os.environ.get("BENCH_DEADLINE_SETTLE_SECONDS", "6")),
+        "spawn_rate": float(os.environ.get("BENCH_DEADLINE_SPAWN_RATE", "3")),
+        "think": _env_list("BENCH_DEADLINE_THINK", "1,5"),
+        "healthz_seconds": float(os.environ.get("BENCH_DEADLINE_HEALTHZ_SECONDS", "8")),
+    }
+
+
+def run() -> int:
+    config = settings_from_env()
+    unknown = [name for name in config["setups"] if name not in SETUPS]
+    if unknown:
+        raise ValueError(f"BENCH_DEADLINE_SETUPS: unknown setup(s) {unknown}; known: {', '.join(SETUPS)}")
+    commit = _git("rev-parse", "--short", "HEAD") + ("+changes" if _git("status", "--porcelain", "--", "src") else "")
+    harness.log(f"deadline: commit {commit}, {harness.machine_load()}, settings {json.dumps(config)}")
+    for name in config["setups"]:
+        try:
+            result = run_setup(SETUPS[name](), config, commit)
+        except SetupUnavailable as reason:
+            harness.log(f"{name}: not run: {reason}")
+            print(f"BENCH {NAME}_{name}: ratio 0.00 (target >= {TARGET:g}) FAIL", flush=True)
+            continue
+        verdict = "PASS" if result["ratio"] >= TARGET else "FAIL"
+        print(f"BENCH {NAME}_{name}: ratio {result['ratio']:.2f} (target >= {TARGET:g}) {verdict}", flush=True)
+    return 0
+
+
+def run_setup(setup, config: dict, commit: str) -> dict:
+    started = datetime.now(UTC)
+    with setup:
+        began = time.monotonic()
+        setup.manage("load_demo", "--applicants", str(config["applicants"]), "--seed", str(config["seed"]))
+        seed = json.loads(setup.python("bench/seed_deadline.py").stdout.strip().splitlines()[-1])
+        harness.log(
+            f"{setup.name}: seeded {config['applicants']} demo applicants (seed {config['seed']}) in "
+            f"{time.monotonic() - began:.0f} s: {len(seed['applicants'])} with active applications, "
+            f"{len(seed['letters'])} letters to write"
+        )
+        setup.start_app()
+        healthz = healthz_rate(setup, config["healthz_seconds"])
+        harness.log(f"{setup.name}: /healthz {healthz.summary()}")
+        spec = {**config, "hosts": setup.hosts, "seed": seed, "p95_ms": P95_LIMIT_MS}
+        spec_path = setup.data_dir / "locust-spec.json"
+        result_path = setup.data_dir / "locust-result.json"
+        spec_path.write_text(json.dumps(spec))
+        harness.log(f"{setup.name}: load: {harness.machine_load()}")
+        ramp = max(config["steps"]) / config["spawn_rate"]
+        timeout = len(config["steps"]) * (config["step_seconds"] + config["settle_seconds"] + 30) + ramp + 120
+        subprocess.run([harness.PYTHON, "bench/deadline_locust.py", str(spec_path), str(result_path)],
+                       cwd=harness.REPO, env=setup.env, timeout=timeout, check=True)  # fmt: skip
+        steps = json.loads(result_path.read_text())["steps"]
+        setup.check_processes()  # every server and the worker lived through it
+        held = [s for s in steps if not s["failures"] and s["requests"] and s["p95"] < P95_LIMIT_MS]
+        sustainable = max((s["rate"] for s in held), default=0.0)
+        cpus = os.cpu_count() or 1
+        ratio = sustainable / healthz.rps if healthz.rps else 0.0
+        _log_details(setup.name, steps)
+        harness.log(
+            f"{setup.name}: sustainable {sustainable:.1f} req/s with p95 < {P95_LIMIT_MS} ms and no failures = "
+            f"{sustainable / cpus:.1f} req/s per CPU core ({cpus} cores, load generator included); /healthz "
+            f"{healthz.rps:.0f} req/s; ratio {ratio:.3f}; after: {harness.machine_load()}"
+        )
+    record = {
+        "setup": setup.name,
+        "description": setup.description,
+        "app_servers": setup.app_servers,
+        "started": started.isoformat(timespec="seconds"),
+        "commit": commit,
+        "command": "make bench NAME=deadline",
+        "config": config,
+        "cpus": cpus,
+        "healthz_rps": round(healthz.rps, 1),
+        "sustainable_rps": sustainable,
+        "per_core_rps": round(sustainable / cpus, 2),
+        "ratio": round(ratio, 4),
+        "steps": steps,
+    }
+    _write_reports(record)
+    return record
+
+
+def healthz_rate(setup, seconds: float) -> harness.LoadResult:
+    """/healthz on every app server at once, with the harness's loader; the rates add up."""
+    ports = setup.ports
+    with ThreadPoolExecutor(len(ports)) as pool:
+        results = list(pool.map(lambda port: harness.load(port, "/healthz", connections=harness.CONNECTIONS,
+                                                            requests=10**6, duration=seconds), ports))  # fmt: skip
+    total = harness.LoadResult(label="/healthz", loader=results[0].loader, connections=results[0].connections)
+    for result in results:
+        total.requests += result.requests
+        total.bad_status += result.bad_status
+        total.errors += result.errors
+        total.latency_ms.extend(result.latency_ms)
+    total.elapsed = max(result.elapsed for result in results)
+    return total
+
+
+def _log_details(name: str, steps: list[dict]) -> None:
+    last = steps[-1] if steps else None
+    if last is None:
+        return
+    harness.log(f"{name}: last step ({last['users']} users), by request:")
+    for request, figures in sorted(last["by_name"].items(), key=lambda item: -item[1]["p95"]):
+        harness.log(
+            f"  {request:<40} {figures['requests']:6d} req  p50 {figures['p50']:6.0f}  p95 {figures['p95']:6.0f}"
+            f"  p99 {figures['p99']:6.0f} ms  failures {figures['failures']}"
+        )
+    for message, count in last["errors"].items():
+        harness.log(f"  failure x{count}: {message}")
+
+
+def _write_reports(record: dict) -> None:
+    reports = harness.REPO / "reports"
+    reports.mkdir(exist_ok=True)
+    name = record["setup"]
+    (reports / f"deadline_{name}.json").write_text(json.dumps(record, indent=1, ensure_ascii=False))
+    steps = record["steps"]
+    series = {
+        label: [(s["rate"], s[key]) for s in steps if s["requests"]]
+        for label, key in (("p50", "p50"), ("p95", "p95"), ("p99", "p99"))
+    }
+    title = (f"Deadline night, {name}: latency against load ({record['started'][:16]}Z, "
+             f"{record['commit']})")  # fmt: skip
+    svg = line_chart(title=title, x_label="requests per second (measured, all users)", y_label="latency (ms)",
+                     series=series, limit=P95_LIMIT_MS)  # fmt: skip
+    (reports / f"deadline_{name}.svg").write_text(svg)
+    harness.log(f"{name}: wrote reports/deadline_{name}.svg and reports/deadline_{name}.json")
+
+
+def _git(*args: str) -> str:
+    completed = subprocess.run(["git", *args], cwd=harness.REPO, capture_output=True, text=True)
+    return completed.stdout.strip() if completed.returncode == 0 else "unknown"
+
+
+if __name__ == "__main__":
+    sys.exit(run())

@@ -1,0 +1,372 @@
+"""The deadline-night scenario for Locust, and the step driver that runs it headless (Locust's Python API).
+
+    python bench/deadline_locust.py SPEC.json RESULT.json      (started by bench_deadline.py, in its own process:
+                                                                Locust's gevent patches the whole interpreter)
+
+SPEC: {"hosts": [base URLs], "seed": <bench/seed_deadline.py's JSON>, "steps": [users, ...], "step_seconds": s,
+"settle_seconds": s, "spawn_rate": users/s, "think": [min, max], "p95_ms": 500}. Each step brings the users up
+to its count (spawn_rate new users a second, each signing in), lets them settle, then measures `step_seconds`. The driver stops after the first
+step that breaks the target (p95 over the limit or any failure). RESULT: per step the users, the measured request
+rate, the percentiles and failures, overall and per request name.
+
+The mix (weights are per user class and per task; the reasoning is with each):
+- Applicants (ApplicantUser, weight 90): on the last night almost everyone on the site is an applicant finishing an
+  application. Each signs in (a real sign-in: the password hash is a large part of its cost), then moves between
+  pages with think times. The dashboard (考生專區) is the hub every journey returns to (weight 30); the application
+  page (15) and the documents page (15) are where the work is; uploads of 1-5 MB PDFs (8, the heaviest request:
+  the file crosses the network, is checked by pikepdf and stored) come after looking at the items; the fee page
+  (8) is checked by everyone who has not paid, the slip PDF (2, rendered by WeasyPrint) printed once or twice;
+  programme pages (10) and the cycle page (3) are re-read for requirements; recommenders are looked at (6) and
+  invited (2: late, but some always are); a few sign out and in again (3).
+- Recommenders (RecommenderUser, weight 6): about one letter in three arrives on the last day; a recommender opens
+  the emailed link (5), then accepts and uploads a letter of 1-3 MB (1). A link whose letter is in opens the
+  thank-you page; when no unwritten letter is left, recommenders only open links.
+- Staff (StaffUser, weight 4): the office watches the night: the review queue (5), the cycle overview (2), the
+  office home (1), an applicant search (1).
+Think times are scaled down (1-5 s by default, BENCH_DEADLINE_THINK) from the tens of seconds a person takes: what
+the server sees is the request rate, and a shorter think time reaches a rate with fewer simulated users (gevent
+greenlets in one process on this 2-core machine).
+"""
+
+import itertools
+import json
+import os
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import gevent  # noqa: E402
+from locust import FastHttpUser, between, events, task  # noqa: E402
+from locust.env import Environment  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pdfgen import pdf_of_size  # noqa: E402
+
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+MB = 1024 * 1024
+SPEC: dict = {}
+PDFS: dict[int, list[bytes]] = {}  # size in MB -> a few distinct clean PDFs of that size
+_addresses = itertools.count(1)
+_started = [0]  # users whose on_start (the sign-in) is over
+_letters: list[str] = []  # links with a letter still to write, shared by the recommenders (one gevent process)
+
+
+def prepare(spec: dict) -> None:
+    SPEC.clear()
+    SPEC.update(spec)
+    _letters[:] = list(spec["seed"]["letters"])
+    random.Random(7).shuffle(_letters)
+    for size in range(1, 6):  # 1-5 MB, three of each so consecutive uploads differ
+        PDFS[size] = [pdf_of_size(size * MB - 4096) for _ in range(3)]
+    for user_class in (ApplicantUser, RecommenderUser, StaffUser):
+        user_class.wait_time = between(*spec["think"])
+
+
+def multipart(fields: dict[str, str], name: str, filename: str, content: bytes) -> tuple[bytes, str]:
+    boundary = f"----gradadmit{random.getrandbits(64):016x}"
+    parts = []
+    for key, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+        f"Content-Type: application/pdf\r\n\r\n".encode()
+    )
+    parts.append(content)
+    parts.append(f"\r\n--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+class PortalUser(FastHttpUser):
+    """A person behind the load balancer: their own address in X-Forwarded-For (the sign-in limit is per address)."""
+
+    abstract = True
+    host = "http://127.0.0.1"
+
+    def on_start(self) -> None:
+        number = next(_addresses)
+        self.address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+        self.hosts = SPEC["hosts"]
+
+    def url(self, path: str) -> str:
+        return random.choice(self.hosts) + path  # each request to any app server: they share everything
+
+    def get(self, path: str, name: str, expect: bytes | None = None):
+        with self.client.get(self.url(path), name=name, headers=self.headers(), catch_response=True) as reply:
+            _check(reply, expect)
+            return reply
+
+    def post(self, path: str, name: str, *, data, content_type=None, expect: bytes | None = None):
+        headers = self.headers()
+        if content_type:
+            headers["Content-Type"] = content_type
+        with self.client.post(self.url(path), name=name, data=data, headers=headers, catch_response=True) as reply:
+            _check(reply, expect)
+            return reply
+
+    def headers(self) -> dict[str, str]:
+        # One Host for every server, as behind a load balancer (allauth keys the sign-in limit by host and email).
+        return {
+            "Host": "127.0.0.1",
+            "X-Forwarded-For": self.address,
+            "Accept": "text/html",
+            "Accept-Language": "zh-hant",
+        }
+
+    def sign_in(self, email: str) -> bool:
+        page = self.get("/accounts/login/", "sign-in page")
+        token = _csrf(page)
+        if token is None:
+            return False
+        data = {"csrfmiddlewaretoken": token, "login": email, "password": SPEC["seed"]["password"]}
+        reply = self.post("/accounts/login/", "sign in (POST)", data=data)
+        return reply.status_code == 200 and b"/accounts/logout/" in (reply.content or b"")
+
+
+def _csrf(reply) -> str | None:
+    match = CSRF.search(reply.content or b"")
+    return match.group(1).decode() if match else None
+
+
+def _check(reply, expect: bytes | None) -> None:
+    """A failure: a status other than 200 after redirects, a refusal flashed on the page, or the wrong page."""
+    body = reply.content or b""
+    if reply.status_code != 200:
+        reply.failure(f"status {reply.status_code}")
+    elif b'class="flash-error"' in body:
+        reply.failure("refused: " + body.split(b'class="flash-error">', 1)[1][:120].decode(errors="replace"))
+    elif expect is not None and expect not in body:
+        reply.failure(f"not the expected page (no {expect[:40]!r})")
+    else:
+        reply.success()
+
+
+class ApplicantUser(PortalUser):
+    weight = 90
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.person = random.choice(SPEC["seed"]["applicants"])
+        self.apps = self.person["apps"]
+        self.sign_in(self.person["email"])
+        _started[0] += 1
+
+    def app(self) -> dict:
+        return random.choice(self.apps)
+
+    @task(30)
+    def dashboard(self):
+        self.get("/me/", "考生專區 /me/", expect="考生專區".encode())
+
+    @task(15)
+    def application(self):
+        self.get(f"/me/applications/{self.app()['id']}/", "application page")
+
+    @task(10)
+    def programme(self):
+        public = SPEC["seed"]["public"]
+        self.get(f"/cycles/{public['cycle']}/programs/{random.choice(public['programs'])}/", "programme page")
+
+    @task(3)
+    def cycle(self):
+        self.get(f"/cycles/{SPEC['seed']['public']['cycle']}/", "cycle page")
+
+    @task(15)
+    def documents(self):
+        self.get(f"/me/applications/{self.app()['id']}/documents/", "documents page")
+
+    @task(8)
+    def upload(self):
+        candidates = [app for app in self.apps if app["items"]]
+        if not candidates:
+            return self.documents()
+        app = random.choice(candidates)
+        item = random.choice(app["items"])
+        page = self.get(f"/me/applications/{app['id']}/documents/", "documents page")
+        token = _csrf(page)
+        if token is None:
+            return None
+        size = random.randint(1, max(1, min(5, item["max_bytes"] // MB)))
+        body, content_type = multipart(
+            {"csrfmiddlewaretoken": token}, "file", "document.pdf", random.choice(PDFS[size])
+        )
+        path = f"/me/applications/{app['id']}/documents/{item['id']}/"
+        return self.post(path, "upload a PDF (1-5 MB)", data=body, content_type=content_type)
+
+    @task(8)
+    def fees(self):
+        self.get(f"/me/applications/{self.app()['id']}/fees/", "fee page")
+
+    @task(2)
+    def slip(self):
+        charged = [app for app in self.apps if app["charge"]]
+        if not charged:
+            return self.fees()
+        app = random.choice(charged)
+        with self.client.get(self.url(f"/me/applications/{app['id']}/fees/{app['charge']}/slip.pdf"),
+                             name="payment slip PDF", headers=self.headers(), catch_response=True) as reply:  # fmt: skip
+            if reply.status_code != 200 or not (reply.content or b"").startswith(b"%PDF"):
+                reply.failure(f"status {reply.status_code}, not a PDF")
+        return None
+
+    @task(6)
+    def recommenders(self):
+        self.get(f"/me/applications/{self.app()['id']}/recommenders/", "recommenders page")
+
+    @task(2)
+    def invite(self):
+        candidates = [app for app in self.apps if app["slots"] > 0]
+        if not candidates:
+            return self.recommenders()
+        app = random.choice(candidates)
+        page = self.get(f"/me/applications/{app['id']}/recommenders/", "recommenders page")
+        token = _csrf(page)
+        if token is None:
+            return None
+        app["slots"] -= 1
+        data = {
+            "csrfmiddlewaretoken": token,
+            "name": "陳教授",
+            "organisation": "國立成功大學",
+            "title": "教授",
+            "relationship": "專題指導",
+            "email": f"late-{app['id']}-{random.getrandbits(40):x}@example.edu.tw",
+            "phone": "06-275-7575",
+        }
+        return self.post(f"/me/applications/{app['id']}/recommenders/", "invite a recommender (POST)", data=data)
+
+    @task(3)
+    def sign_out_and_in(self):
+        page = self.get("/me/", "考生專區 /me/")
+        token = _csrf(page)
+        if token is not None:
+            self.post("/accounts/logout/", "sign out (POST)", data={"csrfmiddlewaretoken": token})
+        self.sign_in(self.person["email"])
+
+
+class RecommenderUser(PortalUser):
+    weight = 6
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.link = _letters.pop() if _letters else None
+        _started[0] += 1
+
+    def finished_link(self) -> str:
+        links = SPEC["seed"]["finished_letters"] or SPEC["seed"]["letters"]
+        return random.choice(links)
+
+    @task(5)
+    def open_link(self):
+        self.get(self.link or self.finished_link(), "recommender link")
+
+    @task(1)
+    def upload_letter(self):
+        if self.link is None:
+            return self.open_link()
+        link, self.link = self.link, (_letters.pop() if _letters else None)
+        page = self.get(link, "recommender link")
+        token = _csrf(page)
+        if token is None:
+            return None
+        if f'action="{link}accept/"'.encode() in (page.content or b""):
+            self.post(f"{link}accept/", "recommender accepts (POST)", data={"csrfmiddlewaretoken": token})
+        body, content_type = multipart(
+            {"csrfmiddlewaretoken": token}, "file", "letter.pdf", random.choice(PDFS[random.randint(1, 3)])
+        )
+        return self.post(f"{link}upload/", "upload a letter (1-3 MB)", data=body, content_type=content_type)
+
+
+class StaffUser(PortalUser):
+    weight = 4
+
+    def on_start(self) -> None:
+        super().on_start()
+        staff = SPEC["seed"]["staff"]
+        self.sign_in(staff["office"])
+        _started[0] += 1
+
+    @task(5)
+    def review_queue(self):
+        program = random.choice(SPEC["seed"]["staff"]["programs"])
+        self.get(f"/office/programs/{program}/review/", "review queue")
+
+    @task(2)
+    def overview(self):
+        self.get(f"/office/cycles/{SPEC['seed']['staff']['cycle']}/overview/", "cycle overview")
+
+    @task(1)
+    def home(self):
+        self.get("/office/", "office home")
+
+    @task(1)
+    def search(self):
+        self.get(f"/office/search/?q={random.choice(['王', '林', 'demo-applicant', '陳'])}", "applicant search")
+
+
+# --- the driver -------------------------------------------------------------------------------------------------
+
+
+def _figures(stats) -> dict:
+    return {
+        "requests": stats.num_requests,
+        "failures": stats.num_failures,
+        "p50": stats.get_response_time_percentile(0.50) or 0,
+        "p95": stats.get_response_time_percentile(0.95) or 0,
+        "p99": stats.get_response_time_percentile(0.99) or 0,
+    }
+
+
+def run_steps(spec: dict) -> dict:
+    prepare(spec)
+    env = Environment(user_classes=[ApplicantUser, RecommenderUser, StaffUser], events=events)
+    runner = env.create_local_runner()
+    errors: dict[str, int] = {}
+    steps = []
+    try:
+        running = 0
+        for users in spec["steps"]:
+            # New users arrive at spawn_rate a second and sign in (a password hash each): not measured.
+            runner.start(users, spawn_rate=spec["spawn_rate"])
+            gevent.sleep(max(0, users - running) / spec["spawn_rate"])
+            started = time.monotonic()
+            while _started[0] < users and time.monotonic() - started < 120:  # every newcomer has signed in
+                gevent.sleep(0.5)
+            gevent.sleep(spec["settle_seconds"])
+            running = users
+            env.stats.reset_all()
+            started = time.monotonic()
+            gevent.sleep(spec["step_seconds"])
+            elapsed = time.monotonic() - started
+            total = env.stats.total
+            step = {"users": users, "seconds": round(elapsed, 2), **_figures(total)}
+            step["rate"] = round(total.num_requests / elapsed, 2)
+            step["by_name"] = {
+                f"{entry.method} {entry.name}": _figures(entry) for entry in sorted(env.stats.entries.values(), key=str)
+            }
+            step["errors"] = {str(error.error)[:200]: error.occurrences for error in env.stats.errors.values()}
+            for message, count in step["errors"].items():
+                errors[message] = errors.get(message, 0) + count
+            step["load"] = os.getloadavg()[0]
+            steps.append(step)
+            print(
+                f"step {users:4d} users: {step['rate']:7.1f} req/s  p50 {step['p50']:5.0f} ms  p95 {step['p95']:5.0f} ms"
+                f"  p99 {step['p99']:5.0f} ms  failures {step['failures']}  load {step['load']:.2f}",
+                flush=True,
+            )
+            if step["failures"] or step["p95"] >= spec["p95_ms"] or not step["requests"]:
+                break
+    finally:
+        runner.quit()
+    return {"steps": steps, "letters_left": len(_letters)}
+
+
+if __name__ == "__main__":
+    spec_path, result_path = sys.argv[1:3]
+    result = run_steps(json.loads(Path(spec_path).read_text()))
+    Path(result_path).write_text(json.dumps(result))
