@@ -17,6 +17,7 @@ from datetime import date
 from functools import cached_property
 
 from django import forms
+from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,7 @@ class Table:
             required=False,  # checked per started row in FormSpec.check
             choices=column.choices,
             help=column.help,
+            prefill=column.prefill if row == 1 else "",  # the profile knows one school, one employer
             rows=column.rows,
             blank_label=column.blank_label,
         )
@@ -126,6 +128,8 @@ class FormSpec:
     pdf_template: str = "pdf/form.html"
     notes_zh: tuple[str, ...] = ()  # the brochure's remarks under the form
     arrange: Callable | None = None  # answers -> the template's "form", when the template has its own arrangement
+    rules: tuple[Callable, ...] = ()  # answers -> {field name: message}: checks across fields (a date if "delayed")
+    paste_boxes: tuple[tuple[str, str], ...] = ()  # (zh, en) empty boxes printed to paste a copy in (學生證影本)
 
     # --- fields ------------------------------------------------------------------------------------------------
 
@@ -188,11 +192,14 @@ class FormSpec:
 
         attrs["clean"] = clean
         attrs["spec"] = spec
-        attrs["layout"] = lambda form: spec.layout(form)
         attrs["answers"] = lambda form: spec.answers(form.cleaned_data)
         return type(f"{self.key.title().replace('-', '')}Form", (base,), attrs)
 
     def check(self, form, data):
+        for rule in self.rules:
+            for name, message in rule(data).items():
+                if name not in form.errors:
+                    form.add_error(name, message)
         for section in self.sections:
             for item in section.items:
                 if not isinstance(item, Table):
@@ -209,8 +216,9 @@ class FormSpec:
     def answers(self, cleaned: dict) -> dict:
         return {f.name: cleaned[f.name] for f in self.fields if cleaned.get(f.name) not in (None, "")}
 
-    def layout(self, form):
-        """Sections with their bound fields, tables as rows of bound fields, notes: for the page's template."""
+    def layout(self, form, facts: dict | None = None):
+        """Sections with their bound fields, tables as rows of bound fields, notes (facts filled in): for the page."""
+        facts = _Blank(facts or {})
         result = []
         for section in self.sections:
             items = []
@@ -221,17 +229,19 @@ class FormSpec:
                     rows = [[form[cell.name] for cell in item.row_fields(row)] for row in range(1, item.rows + 1)]
                     items.append({"table": item, "rows": rows})
                 else:
-                    items.append({"note": item})
+                    items.append({"note": {"zh": item.zh.format_map(facts), "en": str(item.en).format_map(facts)}})
             result.append({"section": section, "items": items})
         return result
 
     # --- print --------------------------------------------------------------------------------------------------
 
-    def printable(self, answers: dict) -> list[dict]:
-        """The answers arranged for the PDF, section by section, every label and choice in both languages."""
+    def printable(self, answers: dict, facts: dict | None = None) -> list[dict]:
+        """The answers arranged for the PDF, section by section, every label and choice in both languages.
+        A note's text may name facts ({name}, {program}); they are filled in from `facts`."""
+        known = _Blank(facts or {})
         result = []
         for section in self.sections:
-            items, facts = [], []
+            items, pairs = [], []
             for item in section.items:
                 if isinstance(item, Field):
                     entry = {"zh": item.zh, "en": str(item.en), "value": shown(item, answers.get(item.name, "")),
@@ -242,16 +252,16 @@ class FormSpec:
                             for c in item.choices
                         ]
                     if entry["long"] or "choices" in entry:
-                        if facts:
-                            items.append({"facts": facts})
-                            facts = []
+                        if pairs:
+                            items.append({"facts": pairs})
+                            pairs = []
                         items.append({"field": entry})
                     else:
-                        facts.append(entry)
+                        pairs.append(entry)
                     continue
-                if facts:
-                    items.append({"facts": facts})
-                    facts = []
+                if pairs:
+                    items.append({"facts": pairs})
+                    pairs = []
                 if isinstance(item, Table):
                     rows = []
                     for row in range(1, item.rows + 1):
@@ -260,9 +270,9 @@ class FormSpec:
                     items.append({"table": {"zh": item.zh, "en": str(item.en), "rows": rows,
                                             "columns": [{"zh": c.zh, "en": str(c.en)} for c in item.columns]}})  # fmt: skip
                 else:
-                    items.append({"note": {"zh": item.zh, "en": str(item.en)}})
-            if facts:
-                items.append({"facts": facts})
+                    items.append({"note": {"zh": item.zh.format_map(known), "en": str(item.en).format_map(known)}})
+            if pairs:
+                items.append({"facts": pairs})
             result.append({"zh": section.zh, "en": str(section.en), "hint_zh": section.hint_zh,
                            "hint_en": str(section.hint_en), "items": items})  # fmt: skip
         return result
@@ -272,20 +282,30 @@ class FormSpec:
         from gradadmit.core.pdf import render_pdf
 
         facts = context.get("facts", {})
+        with translation.override("en"):  # the English line under each Chinese label, as 附件五 prints it
+            form = self.arrange(answers) if self.arrange else self.printable(answers, facts)
+            fact_rows = [{"zh": f.zh, "en": str(f.en), "value": facts.get(f.key, "")} for f in self.facts]
+            english = {"title_en": str(self.title_en), "number_en": str(self.number_en)}
         return render_pdf(
             self.pdf_template,
             {
                 **context,
                 "spec": self,
-                "form": (self.arrange or self.printable)(answers),
+                "form": form,
                 "answers": answers,
-                "fact_rows": [{"zh": f.zh, "en": str(f.en), "value": facts.get(f.key, "")} for f in self.facts],
+                "fact_rows": fact_rows,
+                "english": english,
             },
             language=language,
         )
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return "＿＿＿＿"
 
 
 def normalise(value: str) -> str:
@@ -306,6 +326,12 @@ def shown(f: Field, value: str) -> str:
     if f.choices and value:
         choice = f.choice(value)
         return f"{choice.zh} {choice.en}" if choice else value
+    if f.kind == DATE and DATE_RE.match(value):  # printed in the brochure's ROC dates
+        year, month, day = (int(part) for part in value.split("-"))
+        return f"{year - 1911}年{month}月{day}日" if year > 1911 else value
+    if f.kind == MONTH and MONTH_RE.match(value):
+        year, month = (int(part) for part in value.split("-"))
+        return f"{year - 1911}年{month}月"
     return value
 
 

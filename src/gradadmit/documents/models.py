@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gradadmit.documents.brochure_forms import CHOICES
+
 
 def document_path(instance, filename):
     # Generated, never the user's name: the original is kept in original_name.
@@ -40,6 +42,7 @@ class Document(models.Model):
     check_message = models.TextField(_("message to the applicant"), blank=True)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     checked_at = models.DateTimeField(null=True, blank=True)
+    form = models.CharField(_("filled online with"), max_length=20, blank=True)  # a brochure form's key, or ""
 
     class Meta:
         ordering = ["application_id", "requirement__order", "-uploaded_at"]
@@ -55,6 +58,48 @@ class Document(models.Model):
 
     def __str__(self):
         return f"document #{self.pk}"
+
+
+class OnlineForm(models.Model):
+    """A document item filled in the portal with one of the brochure's forms (documents.brochure_forms) instead of
+    uploaded. A form that needs a signature is filled and printed in the portal; the signed scan is uploaded."""
+
+    requirement = models.OneToOneField(
+        "cycles.DocumentRequirement", on_delete=models.CASCADE, related_name="online_form", verbose_name=_("item")
+    )
+    form = models.CharField(_("form"), max_length=20, choices=CHOICES)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("online form")
+        verbose_name_plural = _("online forms")
+
+    def __str__(self):
+        return f"{self.requirement_id}: {self.form}"
+
+
+class FormDraft(models.Model):
+    """The applicant's answers to an item's online form, saved while typing. `version` goes up with every save, so
+    a page saving from an older version (another tab saved since) is told instead of overwriting."""
+
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="form_drafts")
+    requirement = models.ForeignKey("cycles.DocumentRequirement", on_delete=models.CASCADE, related_name="+")
+    form = models.CharField(max_length=20)
+    data = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "requirement"], name="form_draft_one_per_item"),
+        ]
+        verbose_name = _("form draft")
+        verbose_name_plural = _("form drafts")
+
+    def __str__(self):
+        return f"draft of {self.application_id}/{self.requirement_id} v{self.version}"
 
 
 class PacketBuild(models.Model):

@@ -12,7 +12,7 @@ def applicable_requirements(application, profile, requirements=None):
     """The programme's items this application must or may give (by identity and education)."""
     status = getattr(profile, "education_status", "")
     if requirements is None:
-        requirements = application.program.document_requirements.select_related("template")
+        requirements = application.program.document_requirements.select_related("template", "online_form")
     return [
         requirement
         for requirement in requirements

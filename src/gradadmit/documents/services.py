@@ -29,7 +29,20 @@ def upload_window_open(*, application, profile) -> bool:
     return calendar_for(application.program.cycle, application.applicant).is_open("documents", scope_for(profile))
 
 
-def upload_document(*, applicant, application: Application, requirement, upload, profile=None) -> Document:
+def ensure_item_open(*, applicant, application: Application, requirement, profile) -> None:
+    """Refuse (DomainError) unless the applicant may give this item now: their active application, an item that
+    applies to it, and the documents window open (or the item reopened by a supplement request)."""
+    if not application.is_active or application.applicant_id != applicant.id:
+        raise DomainError(_("This application was withdrawn."))
+    if requirement not in applicable_requirements(application, profile):
+        raise DomainError(_("This item is not required for your application."))
+    if requirement.pk not in reopened_items(application):  # a supplement may reopen named items after the deadline
+        calendar_for(application.program.cycle, applicant).ensure_open("documents", scope_for(profile))
+
+
+def upload_document(
+    *, applicant, application: Application, requirement, upload, profile=None, form: str = ""
+) -> Document:
     """Check the file by content, store it under a generated name, make it the item's current version.
 
     The previous version stays stored (not current). A refused file changes nothing, nor does a storage
@@ -37,15 +50,11 @@ def upload_document(*, applicant, application: Application, requirement, upload,
     (the stored file is removed again).
     Racing uploads for one item are serialised on the application row; the unique
     constraint on the current version is the last guard. No email (the page shows the result).
+    `form`: the brochure form the file was rendered from (documents.online_forms), "" for an upload.
     """
     if profile is None:
         profile = ApplicantProfile.objects.filter(user=applicant).first()
-    if not application.is_active or application.applicant_id != applicant.id:
-        raise DomainError(_("This application was withdrawn."))
-    if requirement not in applicable_requirements(application, profile):
-        raise DomainError(_("This item is not required for your application."))
-    if requirement.pk not in reopened_items(application):  # a supplement may reopen named items after the deadline
-        calendar_for(application.program.cycle, applicant).ensure_open("documents", scope_for(profile))
+    ensure_item_open(applicant=applicant, application=application, requirement=requirement, profile=profile)
 
     limit = requirement.max_size_mb * MB
     if requirement.file_kind == requirement.FileKind.PHOTO:
@@ -64,6 +73,7 @@ def upload_document(*, applicant, application: Application, requirement, upload,
         sha256=checked.sha256,
         sanitized=checked.sanitized,
         uploaded_by=applicant,
+        form=form,
         check_status=Document.Check.PENDING if requirement.needs_initial_check else Document.Check.NOT_REQUIRED,
     )
     # Store first (slow, outside the lock); if the database refuses, the stored file is removed again.

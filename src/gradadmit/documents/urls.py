@@ -1,11 +1,13 @@
 from django.urls import path
 
-from gradadmit.documents.views import applicant, office
+from gradadmit.documents.views import applicant, forms, office
 
 app_name = "documents"
 urlpatterns = [
     path("me/applications/<int:pk>/documents/", applicant.items, name="items"),
     path("me/applications/<int:pk>/documents/<int:requirement_id>/", applicant.upload, name="upload"),
+    path("me/applications/<int:pk>/documents/<int:requirement_id>/form/", forms.fill, name="form"),
+    path("me/applications/<int:pk>/documents/<int:requirement_id>/form/draft/", forms.save_draft, name="form_draft"),
     path("me/documents/<int:pk>/", applicant.own_file, name="own_file"),
     path("office/documents/<int:pk>/", office.staff_file, name="staff_file"),
     path("office/documents/<int:pk>/check/", office.record_check, name="record_check"),

@@ -17,6 +17,7 @@ from gradadmit.core.uploads import MB, SizeLimitUploadHandler, human_size
 from gradadmit.documents import selectors, services
 from gradadmit.documents.files import serve_document
 from gradadmit.documents.models import Document
+from gradadmit.documents.online_forms import spec_for
 from gradadmit.documents.reopened import reopened_items
 
 
@@ -28,7 +29,12 @@ def _items_context(request, application):
     can_upload = application.is_active and window is not None and window.is_open()
     reopened = reopened_items(application) if application.is_active else set()
     items = [
-        {"requirement": r, "document": current.get(r.pk), "can_upload": can_upload or r.pk in reopened}
+        {
+            "requirement": r,
+            "document": current.get(r.pk),
+            "can_upload": can_upload or r.pk in reopened,
+            "spec": spec_for(r),
+        }
         for r in requirements
     ]
     return {"application": application, "items": items, "window": window, "can_upload": can_upload}
@@ -79,7 +85,12 @@ def _upload(request, application, requirement, handler):
         context = {
             "application": application,
             "window": window,
-            "item": {"requirement": requirement, "document": current, "can_upload": can_upload},
+            "item": {
+                "requirement": requirement,
+                "document": current,
+                "can_upload": can_upload,
+                "spec": spec_for(requirement),
+            },
             "error": error,
         }
         html = render_to_string("documents/_item.html", context, request=request)
