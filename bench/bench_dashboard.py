@@ -2,9 +2,9 @@
 
 An applicant with a profile and 3 applications to 3 programmes of an open cycle, logged in with a database
 session. After a warm-up of both pages, rounds alternate the two pages (reference first, then dashboard first) with
-the same connections, request count and time limit; the ratio is dashboard req/s over reference req/s.
+the same connections, request count and time limit; the ratio is the median over the rounds of dashboard req/s over reference req/s.
 Environment: BENCH_CONNECTIONS (8), BENCH_REQUESTS per page per round (500), BENCH_ROUND_SECONDS (5),
-BENCH_ROUNDS (4), BENCH_LOADGEN (auto|wrk|python). Short alternating rounds keep drift (other work on the machine)
+BENCH_ROUNDS (5, at least 5), BENCH_LOADGEN (auto|wrk|python). Short alternating rounds keep drift (other work on the machine)
 from favouring one page.
 """
 

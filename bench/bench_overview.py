@@ -7,9 +7,9 @@ documents deadline, all counted in the database with a fixed number of queries (
 a cycle with a tenth of the applications, counting on every request, and times it). The server runs as configured
 by default: the figures are kept a minute (GRADADMIT_OVERVIEW_CACHE_SECONDS), so the load measures the page as staff
 reload it (the cached figures, the scoping query, the rendering). After a warm-up of both pages, rounds alternate the two pages with the
-same connections, request count and time limit; the ratio is overview req/s over reference req/s.
+same connections, request count and time limit; the ratio is the median over the rounds of overview req/s over reference req/s.
 Environment: BENCH_CONNECTIONS (8), BENCH_REQUESTS per page per round (500), BENCH_ROUND_SECONDS (5),
-BENCH_ROUNDS (4), BENCH_LOADGEN (auto|wrk|python), BENCH_OVERVIEW_APPLICATIONS (5000).
+BENCH_ROUNDS (5, at least 5), BENCH_LOADGEN (auto|wrk|python), BENCH_OVERVIEW_APPLICATIONS (5000).
 """
 
 import json

@@ -4,9 +4,9 @@ A department staff member assigned to a programme of 1,000 active applications (
 with a database session. The queue shows 50 applications a page with their review result, documents and fee
 status (from the checklist rows) in a fixed number of queries; the seed checks that count against a programme with
 a tenth of the applications. After a warm-up of both pages, rounds alternate the two pages with the same
-connections, request count and time limit; the ratio is queue req/s over reference req/s.
+connections, request count and time limit; the ratio is the median over the rounds of queue req/s over reference req/s.
 Environment: BENCH_CONNECTIONS (8), BENCH_REQUESTS per page per round (500), BENCH_ROUND_SECONDS (5),
-BENCH_ROUNDS (4), BENCH_LOADGEN (auto|wrk|python), BENCH_REVIEW_APPLICATIONS (1000).
+BENCH_ROUNDS (5, at least 5), BENCH_LOADGEN (auto|wrk|python), BENCH_REVIEW_APPLICATIONS (1000).
 """
 
 import json

@@ -4,9 +4,9 @@ An office member (who sees every programme) searches by name (bench/seed_search.
 against names, emails, ID and passport numbers, exam numbers, account and application numbers, and lists the
 first page of 25 hits with their programmes and exam numbers, in a fixed number of queries (the seed checks the
 count against a tenth of the applicants). After a warm-up of both pages, rounds alternate the two pages with
-the same connections, request count and time limit; the ratio is search req/s over reference req/s.
+the same connections, request count and time limit; the ratio is the median over the rounds of search req/s over reference req/s.
 Environment: BENCH_CONNECTIONS (8), BENCH_REQUESTS per page per round (500), BENCH_ROUND_SECONDS (5),
-BENCH_ROUNDS (4), BENCH_LOADGEN (auto|wrk|python), BENCH_SEARCH_APPLICANTS (5000).
+BENCH_ROUNDS (5, at least 5), BENCH_LOADGEN (auto|wrk|python), BENCH_SEARCH_APPLICANTS (5000).
 """
 
 import json

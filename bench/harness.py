@@ -19,6 +19,7 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -288,6 +289,7 @@ class LoadResult:
     latency_ms: list[tuple[float, int]] = field(default_factory=list)  # (latency, count)
     p50_hint: float | None = None  # percentiles from the loader, when no histogram came back
     p99_hint: float | None = None
+    rounds: list["LoadResult"] = field(default_factory=list)  # merged from these (compare_pages), in round order
 
     @property
     def rps(self) -> float:
@@ -322,7 +324,7 @@ class LoadResult:
     @classmethod
     def merge(cls, label: str, results: list["LoadResult"]) -> "LoadResult":
         """Phases run one after another: counts and times add up, latency histograms are pooled."""
-        merged = cls(label=label, loader=results[0].loader, connections=results[0].connections)
+        merged = cls(label=label, loader=results[0].loader, connections=results[0].connections, rounds=list(results))
         for result in results:
             merged.requests += result.requests
             merged.bad_status += result.bad_status
@@ -525,15 +527,19 @@ def _load_wrk(port, path, label, cookie, connections, duration) -> LoadResult:
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "500"))
 ROUND_SECONDS = float(os.environ.get("BENCH_ROUND_SECONDS", "5"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
+MIN_ROUNDS = 5  # a median of fewer rounds still follows one disturbed round
+ROUNDS = max(MIN_ROUNDS, int(os.environ.get("BENCH_ROUNDS", str(MIN_ROUNDS))))
 WARMUP_REQUESTS = 100
 WARMUP_SECONDS = 3.0
 
 
 def compare_pages(server, pages: dict[str, str], *, cookie: str = "", note: str = "") -> dict[str, "LoadResult"]:
-    """Warm every page up, then ROUNDS rounds loading each page in turn, merged per page (logged as it goes).
+    """Warm every page up, then ROUNDS (at least 5) rounds loading each page in turn, merged per page (logged as it
+    goes; each merged result keeps its rounds, for the per-round ratios of page_verdict).
 
-    The order rotates every round, so no page always runs first (or right after the machine was idle).
+    The reference and the measured pages are interleaved, one short phase each per round, and the order rotates
+    every round, so no page always runs first (or right after the machine was idle), and a disturbance of the
+    machine (other work starting) lands on both sides of one round's ratio rather than on one page's figures.
     """
     loader = loader_name()
     bound = f"{ROUND_SECONDS:g} s" if loader == "wrk" else f"({REQUESTS} requests or {ROUND_SECONDS:g} s)"
@@ -572,10 +578,31 @@ def compare_pages(server, pages: dict[str, str], *, cookie: str = "", note: str 
     return merged
 
 
+def round_ratios(reference: "LoadResult", measured: "LoadResult") -> list[float]:
+    """The page's rate over the reference's, round by round (both from compare_pages); the merged ratio if the
+    results have no rounds."""
+    pairs = list(zip(reference.rounds, measured.rounds, strict=True)) or [(reference, measured)]
+    return [page.rps / ref.rps if ref.rps else 0.0 for ref, page in pairs]
+
+
+def median_ratio(name: str, reference: "LoadResult", measured: "LoadResult") -> float:
+    """Log the per-round ratios of `name`, their median and spread and the machine's load; return the median."""
+    ratios = round_ratios(reference, measured)
+    median = statistics.median(ratios)
+    low, high = min(ratios), max(ratios)
+    spread = (high - low) / median * 100 if median else 0.0
+    log(
+        f"{name}: ratio per round {', '.join(f'{r:.2f}' for r in ratios)}; median {median:.2f}, spread "
+        f"{low:.2f}-{high:.2f} ({spread:.0f} % of the median); {machine_load()}"
+    )
+    return median
+
+
 def page_verdict(name: str, target: float, reference: "LoadResult", measured: "LoadResult", *, fixed=True) -> None:
-    """Print the BENCH line of a page benchmark: its rate over the reference page's, PASS only when no request
-    failed, the ratio reaches the target and (where checked) the query count did not grow with the data."""
-    ratio = measured.rps / reference.rps if reference.rps else 0.0
+    """Print the BENCH line of a page benchmark: the median over the rounds of its rate over the reference page's
+    (each round's ratio compares two phases run seconds apart), PASS only when no request failed, the median reaches
+    the target and (where checked) the query count did not grow with the data."""
+    ratio = median_ratio(name, reference, measured)
     clean = reference.failures == 0 and measured.failures == 0
     if not clean:
         log(f"invalid run: {reference.failures + measured.failures} failed requests (non-2xx or errors)")
