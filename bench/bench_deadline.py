@@ -83,7 +83,7 @@ def run_setup(setup, config: dict, commit: str) -> dict:
         harness.log(
             f"{setup.name}: seeded {config['applicants']} demo applicants (seed {config['seed']}) in "
             f"{time.monotonic() - began:.0f} s: {len(seed['applicants'])} with active applications, "
-            f"{len(seed['letters'])} letters to write"
+            f"{len(seed['letters'])} letters to write; one password check (PBKDF2) {seed['password_check_ms']} ms"
         )
         setup.start_app()
         healthz = healthz_rate(setup, config["healthz_seconds"])
@@ -93,11 +93,13 @@ def run_setup(setup, config: dict, commit: str) -> dict:
         result_path = setup.data_dir / "locust-result.json"
         spec_path.write_text(json.dumps(spec))
         harness.log(f"{setup.name}: load: {harness.machine_load()}")
+        load_before = os.getloadavg()
         ramp = max(config["steps"]) / config["spawn_rate"]
         timeout = len(config["steps"]) * (config["step_seconds"] + config["settle_seconds"] + 30) + ramp + 120
         subprocess.run([harness.PYTHON, "bench/deadline_locust.py", str(spec_path), str(result_path)],
                        cwd=harness.REPO, env=setup.env, timeout=timeout, check=True)  # fmt: skip
         steps = json.loads(result_path.read_text())["steps"]
+        load_after = os.getloadavg()
         setup.check_processes()  # every server and the worker lived through it
         held = [s for s in steps if not s["failures"] and s["requests"] and s["p95"] < P95_LIMIT_MS]
         sustainable = max((s["rate"] for s in held), default=0.0)
@@ -119,6 +121,8 @@ def run_setup(setup, config: dict, commit: str) -> dict:
         "config": config,
         "cpus": cpus,
         "healthz_rps": round(healthz.rps, 1),
+        "password_check_ms": seed["password_check_ms"],
+        "load_average": {"before": [round(v, 2) for v in load_before], "after": [round(v, 2) for v in load_after]},
         "sustainable_rps": sustainable,
         "per_core_rps": round(sustainable / cpus, 2),
         "ratio": round(ratio, 4),
