@@ -14,8 +14,8 @@ PostgreSQL + Redis + S3-compatible storage + two app servers + one worker):
 BENCH deadline_<setup>: sustainable rate / /healthz rate on the same setup (target >= 0.1).
 
 Environment: BENCH_DEADLINE_SETUPS (sqlite,postgres), BENCH_DEADLINE_APPLICANTS (60), BENCH_DEADLINE_SEED (2026),
-BENCH_DEADLINE_USERS (the steps: 8,16,28,44,64,90,120,160), BENCH_DEADLINE_STEP_SECONDS (20),
-BENCH_DEADLINE_SETTLE_SECONDS (6), BENCH_DEADLINE_SPAWN_RATE (new users a second: 3), BENCH_DEADLINE_THINK (think time range in seconds: 1,5),
+BENCH_DEADLINE_USERS (the steps: 4,8,14,22,32,45,60,80,100,130), BENCH_DEADLINE_STEP_SECONDS (20),
+BENCH_DEADLINE_SETTLE_SECONDS (6), BENCH_DEADLINE_WARMUP_SECONDS (15, before the first step), BENCH_DEADLINE_SPAWN_RATE (new users a second: 3), BENCH_DEADLINE_THINK (think time range in seconds: 1,5),
 BENCH_DEADLINE_HEALTHZ_SECONDS (8), BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/gradadmit_load).
 """
 
@@ -46,10 +46,11 @@ def settings_from_env() -> dict:
         "setups": [name.strip() for name in os.environ.get("BENCH_DEADLINE_SETUPS", "sqlite,postgres").split(",")],
         "applicants": int(os.environ.get("BENCH_DEADLINE_APPLICANTS", "60")),
         "seed": int(os.environ.get("BENCH_DEADLINE_SEED", "2026")),
-        "steps": _env_list("BENCH_DEADLINE_USERS", "8,16,28,44,64,90,120,160", int),
+        "steps": _env_list("BENCH_DEADLINE_USERS", "4,8,14,22,32,45,60,80,100,130", int),
         "step_seconds": float(os.environ.get("BENCH_DEADLINE_STEP_SECONDS", "20")),
         "settle_seconds": float(os.environ.get("BENCH_DEADLINE_SETTLE_SECONDS", "6")),
         "spawn_rate": float(os.environ.get("BENCH_DEADLINE_SPAWN_RATE", "3")),
+        "warmup_seconds": float(os.environ.get("BENCH_DEADLINE_WARMUP_SECONDS", "15")),
         "think": _env_list("BENCH_DEADLINE_THINK", "1,5"),
         "healthz_seconds": float(os.environ.get("BENCH_DEADLINE_HEALTHZ_SECONDS", "8")),
     }
@@ -95,7 +96,7 @@ def run_setup(setup, config: dict, commit: str) -> dict:
         harness.log(f"{setup.name}: load: {harness.machine_load()}")
         load_before = os.getloadavg()
         ramp = max(config["steps"]) / config["spawn_rate"]
-        timeout = len(config["steps"]) * (config["step_seconds"] + config["settle_seconds"] + 30) + ramp + 120
+        timeout = len(config["steps"]) * (config["step_seconds"] + config["settle_seconds"] + 30) + ramp + 240
         subprocess.run([harness.PYTHON, "bench/deadline_locust.py", str(spec_path), str(result_path)],
                        cwd=harness.REPO, env=setup.env, timeout=timeout, check=True)  # fmt: skip
         steps = json.loads(result_path.read_text())["steps"]

@@ -4,7 +4,7 @@
                                                                 Locust's gevent patches the whole interpreter)
 
 SPEC: {"hosts": [base URLs], "seed": <bench/seed_deadline.py's JSON>, "steps": [users, ...], "step_seconds": s,
-"settle_seconds": s, "spawn_rate": users/s, "think": [min, max], "p95_ms": 500}. Each step brings the users up
+"settle_seconds": s, "warmup_seconds": s, "spawn_rate": users/s, "think": [min, max], "p95_ms": 500}. Each step brings the users up
 to its count (spawn_rate new users a second, each signing in), lets them settle, then measures `step_seconds`. The driver stops after the first
 step that breaks the target (p95 over the limit or any failure). RESULT: per step the users, the measured request
 rate, the percentiles and failures, overall and per request name.
@@ -329,7 +329,10 @@ def run_steps(spec: dict) -> dict:
     errors: dict[str, int] = {}
     steps = []
     try:
-        running = 0
+        # Warm-up, not measured: every server process loads its templates, fonts and connections.
+        runner.start(spec["steps"][0], spawn_rate=spec["spawn_rate"])
+        gevent.sleep(spec["warmup_seconds"])
+        running = spec["steps"][0]
         for users in spec["steps"]:
             # New users arrive at spawn_rate a second and sign in (a password hash each): not measured.
             runner.start(users, spawn_rate=spec["spawn_rate"])

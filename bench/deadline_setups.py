@@ -59,7 +59,8 @@ class Setup:
             started = time.monotonic()
             self.manage("migrate", "--noinput", "-v0", timeout=300)
             self.manage("collectstatic", "--noinput", "-v0")
-            harness.log(f"{self.name}: migrate + collectstatic {time.monotonic() - started:.1f} s")
+            self.manage("prepare_pdf_fonts")  # as `make run`: otherwise the first PDF of each process builds it
+            harness.log(f"{self.name}: migrate + collectstatic + PDF fonts {time.monotonic() - started:.1f} s")
         except BaseException:
             self.__exit__(None, None, None)
             raise
