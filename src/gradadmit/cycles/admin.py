@@ -16,6 +16,7 @@ from gradadmit.cycles.models import (
     ProgramAssignment,
     SelectionStage,
 )
+from gradadmit.documents.admin_forms import OnlineFormInlineMixin
 
 
 class MilestoneInline(admin.TabularInline):
@@ -54,7 +55,7 @@ class SelectionStageInline(admin.TabularInline):
     extra = 0
 
 
-class DocumentRequirementInline(admin.StackedInline):
+class DocumentRequirementInline(OnlineFormInlineMixin, admin.StackedInline):
     model = DocumentRequirement
     extra = 0
 

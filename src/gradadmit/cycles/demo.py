@@ -19,6 +19,7 @@ from gradadmit.cycles.models import (
     ProgramAssignment,
     SelectionStage,
 )
+from gradadmit.documents.online_forms import set_online_form
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 # Day 0 (application opens) lies this many days before today, so both application windows are open.
@@ -104,16 +105,17 @@ def _load_program(cycle, spec, forms):
             program=program, order=stage["order"], defaults={k: v for k, v in stage.items() if k != "order"}
         )
     for order, item in enumerate(spec["documents"], start=1):
-        DocumentRequirement.objects.update_or_create(
+        requirement, _ = DocumentRequirement.objects.update_or_create(
             program=program,
             code=item["code"],
             defaults={
-                **{k: v for k, v in item.items() if k not in ("code", "template")},
+                **{k: v for k, v in item.items() if k not in ("code", "template", "online_form")},
                 "order": order,
                 "max_size_mb": demo_data.MAX_SIZE_MB,
                 "template": forms[item["template"]] if item["template"] else None,
             },
         )
+        set_online_form(actor=None, requirement=requirement, form=item.get("online_form", ""))
     return program
 
 

@@ -331,6 +331,7 @@ DEGREE_PROOF = {
     "applies_to": "everyone",
     "file_kind": "pdf",
     "template": "form-01",
+    "online_form": "form-01",  # filled in the portal (documents.online_forms)
     "needs_initial_check": True,
 }
 EQUIVALENT_EVIDENCE = {
@@ -404,6 +405,7 @@ def _programme_documents(*, essays_optional=False):
             "applies_to": "everyone",
             "file_kind": "pdf",
             "template": "form-03",
+            "online_form": "form-03",  # filled in the portal (documents.online_forms)
         },
         {
             "code": "study-plan",
@@ -418,6 +420,7 @@ def _programme_documents(*, essays_optional=False):
             "applies_to": "everyone",
             "file_kind": "pdf",
             "template": "form-04",
+            "online_form": "form-04",  # filled in the portal (documents.online_forms)
         },
         {
             "code": "cv",
@@ -435,6 +438,7 @@ def _programme_documents(*, essays_optional=False):
             "applies_to": "everyone",
             "file_kind": "pdf",
             "template": "form-02",
+            "online_form": "form-02",  # filled in the portal (documents.online_forms)
         },
         {
             # Listed without 選繳, but "or other material that helps the review" cannot be demanded of an
@@ -466,6 +470,7 @@ def _programme_documents(*, essays_optional=False):
             "applies_to": "in_service",
             "file_kind": "pdf",
             "template": "form-06",
+            "online_form": "form-06",  # filled in the portal (documents.online_forms)
         },
     ]
 

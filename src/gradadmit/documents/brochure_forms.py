@@ -119,9 +119,9 @@ FORM_2 = FormSpec(
                       Field("school", "學校名稱", _("School"), max_length=60, required=True, prefill="school"),
                       Field("department", "院系別", _("College and department"), max_length=60, required=True,
                             prefill="department"),
-                      _month("start", "修業起", _("From")),
-                      _month("end", "修業訖", _("To")),
-                      Field("degree", "學位", _("Degree"), max_length=30),
+                      _month("start", "修業起", _("Studied from")),
+                      _month("end", "修業訖", _("Studied until")),
+                      Field("degree", "學位", _("Degree obtained"), max_length=30),
                   )),
         )),
         Section("經歷", _("Experience"), (
@@ -131,8 +131,8 @@ FORM_2 = FormSpec(
                             prefill="employer"),
                       Field("title", "職別", _("Position"), max_length=30, prefill="job_title"),
                       Field("duties", "擔任工作", _("Duties"), max_length=60),
-                      _month("start", "起", _("From")),
-                      _month("end", "訖", _("To")),
+                      _month("start", "起", _("Worked from")),
+                      _month("end", "訖", _("Worked until")),
                       Field("left", "卸職原因", _("Reason for leaving"), max_length=40),
                       Field("supervisor", "長官或主管人員", _("Supervisor"), max_length=30),
                   )),
@@ -150,9 +150,9 @@ FORM_2 = FormSpec(
         )),
         Section("著作及專利", _("Publications and patents"), (
             Table("work", "著作及專利", _("Publication or patent"), rows=5, columns=(
-                Field("title", "名稱", _("Title"), max_length=200, required=True),
+                Field("title", "名稱", _("Title of the work"), max_length=200, required=True),
                 Field("venue", "發表處", _("Published in"), max_length=100),
-                _month("date", "發表年月", _("Published")),
+                _month("date", "發表年月", _("Published (year and month)")),
             )),
         )),
         Section("專長及特殊表現", _("Strengths and achievements"), (
@@ -229,7 +229,7 @@ FORM_6 = FormSpec(
         Section("服務資料", _("Service"), (
             Field("organisation", "證明機構(全銜)", _("Employer (full name)"), max_length=100, required=True,
                   prefill="employer"),
-            Field("unit", "服務部門", _("Department"), max_length=60, required=True),
+            Field("unit", "服務部門", _("Unit or department at work"), max_length=60, required=True),
             Field("title", "職稱", _("Position"), max_length=40, required=True, prefill="job_title"),
             Field("start", "任職起", _("Employed since"), formspec.DATE, max_length=10, required=True),
             Field("end", "任職訖", _("Employed until"), formspec.DATE, max_length=10,

@@ -76,6 +76,15 @@ def test_the_items_page_offers_the_form_instead_of_an_upload(client, autobiograp
     assert f'action="{reverse("documents:upload", args=[application.pk, requirement.pk])}"' not in page
 
 
+def test_an_online_item_refuses_an_uploaded_file(client, autobiography):
+    from gradadmit.testing.files import pdf_bytes, upload
+
+    application, requirement = autobiography
+    url = reverse("documents:upload", args=[application.pk, requirement.pk])
+    response = client.post(url, {"file": upload("essay.pdf", pdf_bytes())}, headers={"Accept": "application/json"})
+    assert response.status_code == 400 and not Document.objects.exists()
+
+
 def test_a_form_to_sign_is_printed_and_its_item_still_takes_the_signed_scan(client):
     application = ApplicationFactory()
     client.force_login(application.applicant)
@@ -226,3 +235,44 @@ def test_every_brochure_form_renders_through_the_shared_renderer(tmp_path):
                                         answers={})  # fmt: skip
         assert data.startswith(b"%PDF") and spec.title_zh in pdf_text(data, tmp_path).replace(" ", "")
     assert FORM_1.needs_signature and not FORM_3.needs_signature
+
+
+# --- configuration and demo ------------------------------------------------------------------------------------------
+
+
+def test_the_programme_configuration_page_offers_the_choice_per_item(client):
+    application = ApplicationFactory()
+    client.force_login(OfficeFactory())
+    page = client.get(reverse("admin:cycles_program_change", args=[application.program.pk])).content.decode()
+    assert 'name="document_requirements-1-online_form"' in page and "form-03" in page
+
+
+def test_saving_the_item_with_a_form_sets_it_with_the_staff_member_in_the_audit_log():
+    from gradadmit.documents.admin_forms import RequirementForm
+
+    application, office = ApplicationFactory(), OfficeFactory()
+    requirement = application.program.document_requirements.get(code="cv")
+    form_class = type("Bound", (RequirementForm,), {"actor": office, "Meta": type("Meta", (), {
+        "model": type(requirement), "fields": ["name_zh", "order", "code", "max_size_mb", "file_kind", "applies_to"]})})  # fmt: skip
+    data = {"name_zh": "學經歷表", "order": 2, "code": "cv", "max_size_mb": 5, "file_kind": "pdf",
+            "applies_to": "everyone", "online_form": "form-02"}  # fmt: skip
+    form = form_class(data, instance=requirement)
+    assert form.is_valid(), form.errors
+    form.save()
+    requirement.refresh_from_db()
+    assert requirement.online_form.form == "form-02"
+    assert AuditEntry.objects.get(action="documents.online_form_set").actor == office
+    assert form_class(instance=requirement).fields["online_form"].initial == "form-02"
+
+
+def test_the_demo_marks_the_essays_and_the_record_as_online_forms():
+    from gradadmit.cycles.demo import load_demo_cycle
+
+    cycle = load_demo_cycle()
+    marked = {
+        r.code: r.online_form.form
+        for r in cycle.programs.first().document_requirements.select_related("online_form")
+        if hasattr(r, "online_form")
+    }
+    assert marked == {"degree-proof": "form-01", "autobiography": "form-03", "study-plan": "form-04", "cv": "form-02",
+                      "service-certificate": "form-06"}  # fmt: skip

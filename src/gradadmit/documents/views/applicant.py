@@ -69,6 +69,8 @@ def _upload(request, application, requirement, handler):
         ) % {"limit": human_size(requirement.max_size_mb * MB)}
     elif upload is None:
         error = _("Choose a file to upload.")
+    elif (spec := spec_for(requirement)) is not None and not spec.needs_signature:
+        error = _("This item is filled in online; open its form instead of uploading a file.")
     else:
         try:
             services.upload_document(
