@@ -49,6 +49,10 @@ class DateMove:
     def label(self) -> str:
         return str(Milestone.Kind(self.kind).label)
 
+    @property
+    def scope_label(self) -> str:
+        return str(Milestone.Scope(self.scope).label)
+
 
 @dataclass
 class PostponementPlan:
@@ -158,8 +162,9 @@ def plan_postponement(*, cycle, program=None, kind: str, new_starts_at, also=(),
         raise DomainError(_("The new date and time are in the past. Choose a time to come."))
     if new_starts_at <= old_starts_at:
         raise DomainError(_("A postponement moves the step later than it is now."))
+    also = set(also) - {kind}
     later = {m.kind for m in _later_milestones(milestones, old_starts_at, kind)}
-    unknown = set(also) - later
+    unknown = also - later
     if unknown:
         raise DomainError(_("Only steps after the postponed one can move with it."))
     delta = new_starts_at - old_starts_at
@@ -178,7 +183,11 @@ def plan_postponement(*, cycle, program=None, kind: str, new_starts_at, also=(),
     applications = Application.objects.real().active().filter(program__in=programs)
     if interview is not None:
         low, high = _day_bounds(interview.old_starts_at, interview.old_ends_at)
-        slots = list(InterviewSlot.objects.filter(program__in=programs, starts_at__gte=low, starts_at__lt=high))
+        slots = list(
+            InterviewSlot.objects.filter(program__in=programs, starts_at__gte=low, starts_at__lt=high)
+            .select_related("program")
+            .order_by("program__code", "starts_at", "room")
+        )
         plan.slot_ids = [slot.pk for slot in slots]
         plan.slots = [(s, s.starts_at + delta, s.ends_at + delta) for s in slots[:PREVIEW_ROWS]]
         applications = applications.filter(ticket__isnull=False)

@@ -1,9 +1,11 @@
 """The office postpones a step after a major incident (附錄四): form, preview, apply; the record afterwards."""
 
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from gradadmit.core import clock
 from gradadmit.core.errors import DomainError
 from gradadmit.cycles.models import Milestone
 from gradadmit.cycles.selectors import cycles_for_staff, programs_for_staff
@@ -14,8 +16,11 @@ from gradadmit.office.permissions import staff_required
 
 
 def _form(request, cycle, data):
+    # Steps not over yet: a step already over cannot be postponed, nor move with another.
+    now = clock.now()
     kinds = dict.fromkeys(
         Milestone.objects.filter(cycle=cycle, scope=Milestone.Scope.ALL)
+        .filter(Q(ends_at__gt=now) | Q(ends_at__isnull=True, starts_at__gt=now))
         .order_by("starts_at")
         .values_list("kind", flat=True)
     )
