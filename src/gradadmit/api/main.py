@@ -49,12 +49,36 @@ class PortalApi(NinjaAPI):
         """Error answers are documented as application/problem+json, as they are sent."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
-                for status, response in operation.get("responses", {}).items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                public = not operation.get("security")
+                for status, response in responses.items():
                     content = response.get("content", {})
                     if str(status).isdigit() and int(status) >= 400 and "application/json" in content:
                         content[CONTENT_TYPE] = content.pop("application/json")
+                for status in PUBLIC_ERRORS if public else TOKEN_ERRORS:
+                    responses.setdefault(str(status), _problem_response(status))
+                if method == "get":
+                    responses.setdefault("304", {"description": "Not modified: the ETag sent in If-None-Match"})
         return schema
+
+
+PUBLIC_ERRORS = (404, 422)
+TOKEN_ERRORS = (400, 401, 403, 404, 413, 422, 429)
+ERROR_MEANINGS = {
+    400: "A page cursor that is not valid",
+    401: "No token, or a token that is not valid, expired or revoked",
+    403: "A read-only token writing",
+    404: "No such object, or outside the token's programmes",
+    413: "Request body too large",
+    422: "Invalid parameters or body; refused by a rule",
+    429: "Rate limit of the token reached (see Retry-After)",
+}
+
+
+def _problem_response(status: int) -> dict:
+    return {"description": ERROR_MEANINGS[status],
+            "content": {CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}  # fmt: skip
 
 
 api = PortalApi(
