@@ -56,7 +56,7 @@
         say(form.getAttribute("data-saved-text").replace("%(time)s", clock(answer.saved_at)));
       } else if (result.code === 409 && answer.conflict) {
         showConflict(answer.error + " (" + clock(answer.saved_at) + ")");
-        say(answer.error);
+        say("");
       } else {
         var text = answer.error || form.getAttribute("data-failed-text");
         if (answer.fields) {
