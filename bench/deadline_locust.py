@@ -322,8 +322,45 @@ def _figures(stats) -> dict:
     }
 
 
+def warm_up(spec: dict, per_host: int = 6) -> None:
+    """Every server process renders each kind of page once before anything is measured (templates, the PDF fonts
+    of the slip, connections): `per_host` applicants at once per server, on new connections, which the server's
+    worker processes share out between them."""
+    from http.cookiejar import CookieJar
+    from urllib.parse import urlencode
+    from urllib.request import HTTPCookieProcessor, Request, build_opener
+
+    seed = spec["seed"]
+    charged = [(person, app) for person in seed["applicants"] for app in person["apps"] if app["charge"]]
+
+    def one(host: str, number: int) -> None:
+        person, app = charged[number % len(charged)]
+        opener = build_opener(HTTPCookieProcessor(CookieJar()))
+        headers = {"Host": "127.0.0.1", "X-Forwarded-For": f"10.255.0.{number + 1}"}
+
+        def fetch(path, data=None):
+            return opener.open(Request(host + path, data=data, headers=headers), timeout=120).read()
+
+        token = CSRF.search(fetch("/accounts/login/")).group(1).decode()
+        fetch("/accounts/login/", urlencode({"csrfmiddlewaretoken": token, "login": person["email"],
+                                             "password": seed["password"]}).encode())  # fmt: skip
+        for path in ("/me/", f"/me/applications/{app['id']}/", f"/me/applications/{app['id']}/documents/",
+                     f"/me/applications/{app['id']}/fees/", f"/me/applications/{app['id']}/fees/{app['charge']}/slip.pdf",
+                     f"/me/applications/{app['id']}/recommenders/"):  # fmt: skip
+            fetch(path)
+
+    if charged:
+        greenlets = [gevent.spawn(one, host, n) for host in spec["hosts"] for n in range(per_host)]
+        gevent.joinall(greenlets)
+        for failed in {repr(g.exception) for g in greenlets if g.exception is not None}:
+            print(f"warm-up: {failed}", flush=True)  # the steps will show whatever it is as failures
+
+
 def run_steps(spec: dict) -> dict:
     prepare(spec)
+    started = time.monotonic()
+    warm_up(spec)
+    print(f"warm-up: every server rendered each page kind, {time.monotonic() - started:.0f} s", flush=True)
     env = Environment(user_classes=[ApplicantUser, RecommenderUser, StaffUser], events=events)
     runner = env.create_local_runner()
     errors: dict[str, int] = {}
