@@ -233,3 +233,47 @@ def test_office_previews_then_applies_through_the_page(client, office, english):
     assert response.status_code == 302 and response["Location"] == reverse("exams:postponement", args=[postponement.pk])
     refused = client.post(url, {**data, "new_starts_at": "2001-01-01T09:00", "action": "apply"})
     assert refused.status_code == 200 and b"past" in refused.content
+
+
+def _bulk_programme(office, count):
+    """A programme with `count` applicants holding tickets in one slot, inserted in bulk (no services: speed)."""
+    from gradadmit.accounts.models import User
+    from gradadmit.applications.models import Application
+
+    program = ProgramFactory()
+    cycle = program.cycle
+    Milestone.objects.create(cycle=cycle, kind="interview", starts_at=_day(3, 9), ends_at=_day(3, 17))
+    slot = InterviewSlot.objects.create(program=program, starts_at=_day(3, 9), ends_at=_day(3, 17), room="E1",
+                                        capacity=count)  # fmt: skip
+    prefix = f"bulk{program.pk}"
+    users = User.objects.bulk_create(User(email=f"{prefix}-{i}@example.tw") for i in range(count))
+    now = clock.now()
+    applications = Application.objects.bulk_create(
+        Application(applicant=user, program=program, identity="general", applied_at=now) for user in users
+    )
+    AdmissionTicket.objects.bulk_create(
+        AdmissionTicket(
+            application=a, program=program, exam_number=f"E{i:05d}", sequence=i, slot=slot, assigned_at=now
+        )  # fmt: skip
+        for i, a in enumerate(applications, start=1)
+    )
+    return program
+
+
+def test_postponing_a_1000_applicant_programme_costs_the_queries_of_a_ten_applicant_one(office):
+    shapes = {}
+    for size in (10, 1000):
+        program = _bulk_programme(office, size)
+        with CaptureQueriesContext(connection) as queries:
+            postponement = _postpone(office, program)
+        assert postponement.affected == postponement.tickets_total == size
+        inserts = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("INSERT")]
+        shapes[size] = (len(queries) - len(inserts), sorted({sql.split("(")[0] for sql in inserts}), len(inserts))
+    # Reads and updates: the same number. Inserts: the same tables, in bulk. SQLite caps the parameters of one
+    # statement (999), so a bulk insert of 1,000 emails is split in batches there; PostgreSQL sends one each.
+    assert shapes[10][:2] == shapes[1000][:2]
+    if connection.features.max_query_params is None:
+        assert shapes[10][2] == shapes[1000][2]
+    else:
+        assert shapes[1000][2] <= 2 * (1000 * 12 // connection.features.max_query_params + 1) + shapes[10][2]
+    assert Message.objects.filter(kind="exams/postponed").count() == 1010
