@@ -14,7 +14,7 @@ def tokens_for(user):
         ApiToken.objects.filter(mine)
         .select_related("user__service_account", "created_by", "revoked_by")
         .prefetch_related("programs__cycle")
-        .annotate(calls=Count("calls"), last_call=Max("calls__at"))
+        .annotate(call_count=Count("calls"), last_call=Max("calls__at"))
         .order_by("-created_at", "-id")
     )
 
