@@ -30,8 +30,9 @@ import re
 from collections import Counter
 
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Max, Min, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat, TruncYear
 
 from gradadmit.accounts.models import ApplicantProfile
@@ -59,7 +60,7 @@ from gradadmit.scoring.models import (
 )
 
 User = get_user_model()
-BATCH = 500
+BATCH = 1000
 REMOVED = "[removed]"
 CHUNK = 900  # ids per IN (...) clause: within SQLite's variable limit everywhere
 
@@ -107,7 +108,19 @@ def _anonymised_email(column="id"):
     return Concat(Value("anonymised-"), Cast(column, models.CharField()), Value(f"@{ANONYMISED_DOMAIN}"))
 
 
+def id_set(model, ids) -> RawSQL:
+    """A subquery of these rows, its ids written into the SQL once (integers read from the database, so safe as
+    literals): shared by the batch's twenty-odd statements without Django preparing hundreds of parameters each time."""
+    quote = connection.ops.quote_name
+    column = quote(model._meta.pk.column)
+    listed = ",".join(str(int(pk)) for pk in ids) or "NULL"
+    return RawSQL(f"SELECT {column} FROM {quote(model._meta.db_table)} WHERE {column} IN ({listed})", [])  # noqa: S608, S611
+
+
 def _chunks(ids):
+    if isinstance(ids, (models.QuerySet, RawSQL)):  # a subquery: the database lists the ids
+        yield ids
+        return
     ids = list(ids)
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
@@ -166,18 +179,18 @@ def plan(cycle) -> dict:
     """What a run would do now, counted without changing anything (the dry run)."""
     user_ids = pending_applicant_ids(cycle)
     staying = staying_applicants(cycle, user_ids)
-    apps = Application.objects.filter(program__cycle=cycle, applicant_id__in=user_ids)
-    app_ids = list(apps.values_list("id", flat=True))
+    apps = Application.objects.filter(program__cycle=cycle).exclude(applicant__email__endswith=f"@{ANONYMISED_DOMAIN}")
+    app_ids = apps.values("pk")
     counts = Counter()
     counts["applicants"] = len(user_ids)
     counts["applicants_staying"] = len(staying)
-    counts["applications"] = len(app_ids)
+    counts["applications"] = apps.count()
     for chunk in _chunks(app_ids):
         for key, value in _files_of(chunk, user_ids=[]).items():
             counts[f"files_{key}"] += len(value)
         counts["recommenders"] += RecommendationRequest.objects.filter(application_id__in=chunk).count()
         counts["payments_kept"] += Payment.objects.filter(charge__application_id__in=chunk).count()
-    whole = [u for u in user_ids if u not in staying]
+    whole = User.objects.filter(pk__in=apps.values("applicant_id")).exclude(pk__in=list(staying)).values("pk")
     for chunk in _chunks(whole):
         counts["messages"] += Message.objects.filter(recipient_id__in=chunk).count()
         counts["emails"] += Email.objects.filter(concerns_id__in=chunk).count()
@@ -279,24 +292,30 @@ def anonymise_batch(cycle, user_ids: list[int]) -> Counter:
         accounts = whole + shadow_ids
         old_addresses = [email for pk, email in addresses if pk in set(whole)]
         counts.update(anonymise_rows(app_ids=app_ids, accounts=accounts, old_addresses=old_addresses,
-                                     export_owners=user_ids))  # fmt: skip
+                                     export_owners=user_ids, audit=False))  # fmt: skip
         counts["applicants"] += len(user_ids)
         counts["applicants_staying"] += len(staying)
         counts["applications"] += len(app_ids)
     return counts
 
 
-def anonymise_rows(*, app_ids, accounts, old_addresses, export_owners) -> Counter:
+def anonymise_rows(*, app_ids, accounts, old_addresses, export_owners, audit: bool = True) -> Counter:
     """Files deleted and personal fields replaced for these applications and these accounts (in place).
 
     `old_addresses`: the accounts' email addresses before, so the outbox's emails to them go too; `export_owners`:
-    whose data-export zips go. Call inside a transaction.
+    whose data-export zips go; `audit`: scrub their audit entries now (a cycle's run does it once at the end, see
+    scrub_cycle_audit). Call inside a transaction.
     """
     counts = Counter()
+    # Each id list goes to the database once, as a subquery the statements below share (a batch holds a few
+    # hundred applicants: within every database's limit of parameters).
+    app_ids = id_set(Application, app_ids)
+    accounts = id_set(User, accounts)
     files = _files_of(app_ids, user_ids=export_owners)
     for kind, listed in files.items():
         counts[f"files_{kind}"] += delete_files(listed)
-    _scrub_audit(app_ids, accounts, counts)
+    if audit:
+        _scrub_audit(app_ids, accounts, counts)
     _scrub_application_rows(app_ids, files, counts)
     _scrub_accounts(accounts, old_addresses, counts)
     DataExport.objects.filter(applicant_id__in=export_owners).delete()
@@ -409,27 +428,57 @@ def _scrub_accounts(user_ids, old_addresses, counts) -> None:
 
 def _scrub_audit(app_ids, account_ids, counts) -> None:
     """Audit entries about these rows keep their action, time and references; their values lose what names someone."""
-    targets = []
-    for model, path in APPLICATION_ROWS:
-        for chunk in _chunks(app_ids):
-            ids = model.objects.filter(**{f"{path}__in": chunk}).values_list("pk", flat=True)
-            targets.append((model._meta.label_lower, [str(pk) for pk in ids]))
-    targets.append((User._meta.label_lower, [str(pk) for pk in account_ids]))
-    profiles = ApplicantProfile.objects.filter(user_id__in=account_ids).values_list("pk", flat=True)
-    targets.append((ApplicantProfile._meta.label_lower, [str(pk) for pk in profiles]))
+
+    def refs(queryset):  # the rows' ids as the audit log writes them (text), left to the database to list
+        return queryset.annotate(ref=Cast("pk", models.CharField())).values("ref")
+
+    queries = []
+    for chunk in _chunks(app_ids):
+        for model, path in APPLICATION_ROWS:
+            queries.append((model._meta.label_lower, refs(model.objects.filter(**{f"{path}__in": chunk}))))
+    for chunk in _chunks(account_ids):
+        queries.append((User._meta.label_lower, refs(User.objects.filter(pk__in=chunk))))
+        queries.append((ApplicantProfile._meta.label_lower, refs(ApplicantProfile.objects.filter(user_id__in=chunk))))
     changed = []
-    for label, ids in targets:
-        for chunk in _chunks(ids):
-            for entry in AuditEntry.objects.filter(target_type=label, target_id__in=chunk).only(
-                "pk", "before", "after", "reason"
-            ):
-                before, after = scrub_value(entry.before), scrub_value(entry.after)
-                reason = REMOVED if entry.reason else ""
-                if (before, after, reason) != (entry.before, entry.after, entry.reason):
-                    entry.before, entry.after, entry.reason = before, after, reason
-                    changed.append(entry)
-    AuditEntry.objects.bulk_update(changed, ["before", "after", "reason"], batch_size=500)
+    for label, ids in queries:
+        for pk, before, after, reason in AuditEntry.objects.filter(target_type=label, target_id__in=ids).values_list(
+            "pk", "before", "after", "reason"
+        ):
+            scrubbed = (scrub_value(before), scrub_value(after), REMOVED if reason else "")
+            if scrubbed != (before, after, reason):
+                changed.append((pk, *scrubbed))
+    _write_audit(changed)
     counts["audit_entries_scrubbed"] += len(changed)
+
+
+def scrub_cycle_audit(cycle) -> Counter:
+    """The audit entries of every row of the cycle's applications and of its anonymised accounts, in one pass at the
+    end of a run (per batch it would cost twenty statements a batch). Scrubbing again changes nothing."""
+    counts = Counter()
+    with transaction.atomic():
+        apps = Application.objects.filter(program__cycle=cycle).values("pk")
+        accounts = (
+            User.objects.filter(pk__in=Application.objects.filter(program__cycle=cycle).values("applicant_id"))
+            .filter(email__endswith=f"@{ANONYMISED_DOMAIN}")
+            .values("pk")
+        )  # a stayer's own account is not among them: their rows of this cycle moved to a new account
+        _scrub_audit(apps, accounts, counts)
+    return counts
+
+
+def _write_audit(rows) -> None:
+    """One UPDATE statement run for many rows (bulk_update's CASE per row is far slower for JSON columns)."""
+    if not rows:
+        return
+    table = AuditEntry._meta.db_table
+    json_field = AuditEntry._meta.get_field("before")
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(table)} SET {quote('before')} = %s, {quote('after')} = %s, {quote('reason')} = %s "  # noqa: S608
+           f"WHERE {quote('id')} = %s")  # fmt: skip
+    params = [(json_field.get_db_prep_save(before, connection), json_field.get_db_prep_save(after, connection),
+               reason, pk) for pk, before, after, reason in rows]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 # --- the cycle's own files ------------------------------------------------------------------------------

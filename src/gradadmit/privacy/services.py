@@ -219,6 +219,7 @@ def run_anonymisation(run: Anonymisation) -> Anonymisation:
             _add_counts(run.pk, counts, done=len(batch))
     with transaction.atomic():
         counts = anonymise.anonymise_cycle_files(cycle)
+        counts.update(anonymise.scrub_cycle_audit(cycle))
         _add_counts(run.pk, counts, done=0)
         locked = Anonymisation.objects.select_for_update().get(pk=run.pk)
         locked.report["statistics_after"] = anonymise.statistics(cycle)
