@@ -13,6 +13,8 @@ T = {
     "Try every step before the real application opens: register a practice account, apply, upload, invite a recommender (the email comes to you), pay a sample fee and print a sample ticket. Nothing counts and everything is deleted afterwards.": "正式報名開始前，可先演練每個步驟：註冊模擬報名帳號、報名、上傳資料、邀請推薦人（通知信會寄給您本人）、模擬繳費並列印範例准考證。一切不具效力，結束後全部刪除。",
     "Use a practice account only for practice: it cannot open the real cycles. Register your real account separately when the application opens.": "模擬報名帳號僅供演練，無法進入正式招生。正式報名開始時，請另行註冊正式帳號。",
     "Register a practice account": "註冊模擬報名帳號",
+    "Register a real account instead": "改為註冊正式帳號",
+    "Try the application before it opens (模擬報名)": "正式報名前先試試看（模擬報名）",
     "Programmes of the practice cycle": "模擬報名的系所組別",
     "No practice cycle is open now.": "目前沒有開放的模擬報名。",
     "You are signed in. A practice account is a separate account: sign out, then register it with the link below.": "您已登入。模擬報名帳號是另一個帳號：請先登出，再由下方連結註冊。",

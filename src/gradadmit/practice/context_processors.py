@@ -7,7 +7,8 @@ from gradadmit.practice.services import SESSION_KEY
 def practice(request):
     user = getattr(request, "user", None)
     on = practice_cycle_id_of(user) is not None
+    signup = False
     if not on and not (user is not None and user.is_authenticated):
         session = getattr(request, "session", None)
-        on = bool(session is not None and session.get(SESSION_KEY))
-    return {"practice_mode": on}
+        on = signup = bool(session is not None and session.get(SESSION_KEY))
+    return {"practice_mode": on, "practice_signup": signup}

@@ -6,6 +6,7 @@ app_name = "practice"
 urlpatterns = [
     path("practice/", views.landing, name="landing"),
     path("practice/<slug:code>/register/", views.register, name="register"),
+    path("practice/leave/", views.leave, name="leave"),
     path("me/practice/applications/<int:pk>/", views.application, name="application"),
     path("me/practice/applications/<int:pk>/pay/", views.pay, name="pay"),
     path("me/practice/applications/<int:pk>/ticket-sample.pdf", views.sample_ticket, name="ticket"),

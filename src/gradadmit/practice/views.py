@@ -31,6 +31,13 @@ def register(request, code):
     return redirect("account_signup")
 
 
+@require_POST
+def leave(request):
+    """A visitor who started a practice sign-up goes back to the ordinary one."""
+    request.session.pop(services.SESSION_KEY, None)
+    return redirect("account_signup")
+
+
 @login_required
 def application(request, pk):
     application = selectors.practice_application_of(request.user, pk)

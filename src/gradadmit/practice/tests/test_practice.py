@@ -199,3 +199,12 @@ def test_a_closed_practice_cycle_takes_no_registration(client, practice_cycle):
 def test_practice_account_marks_expire_with_time(practice_cycle):
     account = PracticeAccount.objects.create(user=ProfileFactory().user, cycle=practice_cycle)
     assert account.created_at <= clock.now() + timedelta(seconds=1)
+
+
+def test_a_visitor_can_leave_the_practice_sign_up(client, practice_cycle):
+    client.get(reverse("practice:register", args=[practice_cycle.code]))
+    page = client.get(reverse("account_signup")).content.decode()
+    assert reverse("practice:leave") in page
+    client.post(reverse("practice:leave"))
+    assert SESSION_KEY not in client.session
+    assert "practice-banner" not in client.get(reverse("account_signup")).content.decode()
