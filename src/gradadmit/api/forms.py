@@ -12,7 +12,7 @@ OWNER_NEW = "new"
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100,
+    name = forms.CharField(label=_("Token name"), max_length=100,
                            help_text=_("Where the token is used, e.g. the registrar's nightly sync."))  # fmt: skip
     owner = forms.ChoiceField(label=_("Owner"))
     service_name = forms.CharField(
