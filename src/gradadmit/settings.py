@@ -324,6 +324,17 @@ if env_bool("DJANGO_SECURE", not DEBUG and bool(env("DJANGO_SECRET_KEY"))):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]  # probes and scrapes from inside the network
 
+# --- Field encryption: national ID and passport numbers (core/crypto.py; README "Personal data") ------------
+# Fernet keys, newest first (the first encrypts, all decrypt), and the key of the numbers' search hash. Out of
+# the box development keys; with DJANGO_SECRET_KEY set (production) both must be set, or the process stops here.
+from gradadmit.core.crypto import keys_from_environment  # noqa: E402
+
+GRADADMIT_FIELD_KEYS, GRADADMIT_FIELD_HASH_KEY = keys_from_environment(
+    env("GRADADMIT_FIELD_KEYS", ""),
+    env("GRADADMIT_FIELD_HASH_KEY", ""),
+    production=not DEBUG and bool(env("DJANGO_SECRET_KEY")),
+)
+
 # --- Logging: no personal data (no emails, names, IDs, request bodies) ---------------
 # Every line carries the request id ("-" outside a request); GRADADMIT_LOG_FORMAT=json writes one JSON object a
 # line. Both formatters redact the whole output (message, traceback, extra fields), as the filter does the message.

@@ -132,6 +132,8 @@ def test_check_deploy_is_clean_with_production_variables(base_env):
         "DJANGO_ALLOWED_HOSTS": "admissions.example.edu.tw",
         "DATABASE_URL": "postgres://gradadmit@db.internal:5432/gradadmit",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "GRADADMIT_FIELD_KEYS": "OikNKn8hRkdNQkt4XkSkZAmnLNb4oi3gF7lrJ5ifcN0=",  # a Fernet key (test only)
+        "GRADADMIT_FIELD_HASH_KEY": secrets.token_urlsafe(40),
     }
     out = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert "no issues" in out

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from gradadmit.accounts.idnumbers import is_valid_taiwan_id
 from gradadmit.accounts.models import ApplicantProfile
 from gradadmit.core import clock
+from gradadmit.core.crypto import search_hash
 
 
 class SignupForm(forms.Form):
@@ -88,6 +89,12 @@ class ProfileForm(forms.ModelForm):
                     "national_id",
                     _("This national ID number is not valid (the check digit does not match). Check it and try again."),
                 )
+            elif (
+                ApplicantProfile.objects.filter(national_id_hash=search_hash(national_id))
+                .exclude(pk=self.instance.pk)
+                .exists()
+            ):
+                self.add_error("national_id", _("This national ID number is already registered to another account."))
             data["passport_number"] = ""
         elif nationality == ApplicantProfile.Nationality.FOREIGN:
             if not data.get("passport_number"):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gradadmit.core.choices import EducationStatus, EquivalentArticle
+from gradadmit.core.fields import EncryptedCharField, SearchHashField, refresh_search_hashes
 
 
 class UserManager(BaseUserManager):
@@ -88,8 +89,11 @@ class ApplicantProfile(models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=60)
     name_en = models.CharField(_("name (English, as in passport)"), max_length=120)
     nationality = models.CharField(_("nationality"), max_length=10, choices=Nationality.choices, default="tw")
-    national_id = models.CharField(_("national ID number"), max_length=10, blank=True)
-    passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
+    # Encrypted at rest (core/fields.py); the office searches and the uniqueness holds on the keyed hashes.
+    national_id = EncryptedCharField(_("national ID number"), max_length=10, blank=True)
+    passport_number = EncryptedCharField(_("passport number"), max_length=20, blank=True)
+    national_id_hash = SearchHashField(source="national_id", db_index=True)
+    passport_number_hash = SearchHashField(source="passport_number", db_index=True)
     birth_date = models.DateField(_("date of birth"))
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     phone_mobile = models.CharField(_("mobile phone"), max_length=30)
@@ -113,7 +117,10 @@ class ApplicantProfile(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["national_id"], condition=~Q(national_id=""), name="profile_unique_national_id"
+                fields=["national_id_hash"],
+                condition=~Q(national_id_hash=""),
+                name="profile_unique_national_id_hash",
+                violation_error_message=_("This national ID number is already registered to another account."),
             ),
             models.CheckConstraint(
                 condition=Q(education_status="equivalent", equivalent_article__isnull=False)
@@ -126,6 +133,9 @@ class ApplicantProfile(models.Model):
 
     def __str__(self):
         return f"profile #{self.pk}"
+
+    def clean(self):
+        refresh_search_hashes(self)  # so full_clean checks the uniqueness of the number being saved
 
     @property
     def is_in_service_eligible(self) -> bool:

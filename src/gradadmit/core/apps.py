@@ -10,6 +10,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from gradadmit.core import metrics
+        from gradadmit.core import checks, metrics  # noqa: F401 (checks registers the field-key check)
 
         metrics.register_collector()  # queue figures read at scrape time; other apps add register_metric_source()

@@ -2,9 +2,9 @@
 
 One search string is tried against every kind of identifier a person at the counter might read out:
 a name (Chinese or English, partial), an email (partial), a national ID or passport number (whole, any
-case), an exam number, a virtual account number or an application number (whole). Each kind is a subquery on
-its own table, so each can use its own index (README: "Applicant search"); the kinds a string cannot be
-(letters are never an application number) are not asked at all.
+case; compared by keyed hash, the numbers being encrypted), an exam number, a virtual account number or an
+application number (whole). Each kind is a subquery on its own table, so each can use its own index (README:
+"Applicant search"); the kinds a string cannot be (letters are never an application number) are not asked at all.
 """
 
 import re
@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from gradadmit.accounts.models import ApplicantProfile
 from gradadmit.applications.models import Application
+from gradadmit.core.crypto import search_hash
 from gradadmit.core.scoping import staff_program_q
 
 MIN_LENGTH = 2
@@ -61,7 +62,9 @@ def _exact_q(user, text: str) -> Q:
 
     if not _IDENTIFIER.match(text):
         return Q(pk__in=[])
-    documents = ApplicantProfile.objects.filter(Q(national_id__iexact=text) | Q(passport_number__iexact=text))
+    # The numbers are encrypted: their keyed hashes are compared (same normalisation: any case, no spaces).
+    digest = search_hash(text)
+    documents = ApplicantProfile.objects.filter(Q(national_id_hash=digest) | Q(passport_number_hash=digest))
     q = Q(pk__in=documents.values("user_id"))
     tickets = AdmissionTicket.objects.filter(staff_program_q(user, "program"), exam_number__iexact=text)
     q |= Q(pk__in=tickets.values("application__applicant_id"))
