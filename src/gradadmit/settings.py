@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "gradadmit.scoring",
     "gradadmit.enrolment",
     "gradadmit.announcements",
+    "gradadmit.accesslog",
     "gradadmit.practice",
     "gradadmit.office",
     "gradadmit.api",
@@ -362,7 +363,14 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id", "redact"]}
     },
     "root": {"handlers": ["console"], "level": env("GRADADMIT_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
+    # Held above DEBUG whatever GRADADMIT_LOG_LEVEL says: at DEBUG, django.db.backends logs every SQL statement with
+    # its parameters and django.template a missing variable with the whole context (request, query string, the
+    # objects shown): personal data wholesale (core/tests/test_no_personal_data_in_logs.py).
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.template": {"level": "INFO"},
+        "pikepdf": {"level": "WARNING"},
+    },
 }
 
 # --- Monitoring: /readyz, /metrics (Prometheus), Sentry --------------------------------

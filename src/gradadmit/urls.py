@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("gradadmit.scoring.urls")),
     path("", include("gradadmit.enrolment.urls")),
     path("", include("gradadmit.announcements.urls")),
+    path("", include("gradadmit.accesslog.urls")),
     path("", include("gradadmit.privacy.urls")),
     path("", include("gradadmit.practice.urls")),
     path("me/", include("gradadmit.applications.urls")),

@@ -1,12 +1,14 @@
 """Staff find an applicant by exam number from the header's search box and open the record (Chinese, then
 English); from the record, the check-in board's admitted list for the registrar downloads as Excel and is read
-back with openpyxl. Screenshots under reports/screenshots/ (applicant-record-*)."""
+back with openpyxl; the full ID number is revealed (logged) and the access log read. Screenshots under
+reports/screenshots/ (applicant-record-*, applicant-reveal-en, applicant-accesses-en)."""
 
 import openpyxl
 import pytest
 from playwright.sync_api import expect
 
 from gradadmit.core import clock
+from gradadmit.core.masking import mask
 from gradadmit.exams.models import AdmissionTicket
 from gradadmit.testing.factories import AdmissionFactory, ApplicationFactory, OfficeFactory, ProfileFactory
 
@@ -46,7 +48,9 @@ def test_office_finds_an_applicant_by_exam_number_and_reads_the_record(page, tmp
     for heading in ["Profile", "Messages and emails", "Audit trail"]:
         expect(main.get_by_role("heading", name=t("zh-hant", heading), exact=True)).to_be_visible()
     expect(main.get_by_text("M010007")).to_be_visible()
-    expect(main.get_by_text(application.applicant.profile.national_id)).to_be_visible()
+    profile = application.applicant.profile
+    expect(main.get_by_text(mask(profile.national_id))).to_be_visible()  # masked; the full number behind "reveal"
+    expect(main.get_by_text(profile.national_id)).to_have_count(0)
     check_a11y(page, "applicant-record-zh")
 
     main.get_by_role("link", name=t("zh-hant", "Check-in board")).click()
@@ -65,6 +69,16 @@ def test_office_finds_an_applicant_by_exam_number_and_reads_the_record(page, tmp
     expect(page.get_by_role("heading", level=1)).to_contain_text("CHEN, MEI-LING")
     expect(page.get_by_role("main").get_by_role("heading", name="Audit trail")).to_be_visible()
     check_a11y(page, "applicant-record-en")
+
+    # The full ID number: a button (POST), each use in the access log the office can read.
+    page.get_by_role("button", name="Show the full ID number, birth date and phones").click()
+    expect(page.get_by_role("main").get_by_text(profile.national_id)).to_be_visible()
+    check_a11y(page, "applicant-reveal-en")
+    page.get_by_role("link", name="Applicant record").click()
+    page.get_by_role("link", name="Who opened this file").click()
+    expect(page.get_by_role("main").get_by_role("table")).to_contain_text("Revealed the full ID number")
+    check_a11y(page, "applicant-accesses-en")
+    page.get_by_role("link", name="Applicant record").click()
 
     search = page.get_by_role("navigation", name="Main").get_by_role("search")
     search.get_by_role("searchbox").fill("美玲")

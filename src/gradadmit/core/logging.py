@@ -8,7 +8,9 @@ from pythonjsonlogger.json import JsonFormatter
 PATTERNS = [
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email]"),
     (re.compile(r"\b[A-Z][12489]\d{8}\b"), "[national-id]"),
-    (re.compile(r"\b09\d{2}-?\d{3}-?\d{3}\b"), "[phone]"),
+    (re.compile(r"(\+886[-\s]?|\b0)9\d{2}[-\s]?\d{3}[-\s]?\d{3}\b"), "[phone]"),
+    # Landlines: (02)2345-6789, 02-2345-6789, 04-7232105 (area code, then 6 to 8 digits).
+    (re.compile(r"\(0\d{1,2}\)\s?\d{3,4}-?\d{4}\b|\b0\d{1,2}-\d{3,4}-?\d{3,4}\b"), "[phone]"),
     # Secret links (recommender pages, email confirmation, password reset): the token is a credential.
     (re.compile(r"/(recommend|accounts/confirm-email|accounts/password/reset/key)/[^/\s\"?]+"), r"/\1/[token]"),
 ]

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from gradadmit.accesslog.services import Kind as AccessKind
+from gradadmit.accesslog.services import record_access
 from gradadmit.office import record, search
 from gradadmit.office.permissions import staff_required
 
@@ -38,4 +40,5 @@ def applicant_search(request):
 @staff_required()
 def applicant_record(request, pk):
     applicant = record.applicant_for_staff(request.user, pk)
+    record_access(staff=request.user, applicant_id=applicant.pk, kind=AccessKind.RECORD)
     return render(request, "office/applicant.html", record.applicant_record(request.user, applicant))

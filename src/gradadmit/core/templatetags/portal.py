@@ -50,6 +50,14 @@ def tr(obj, field):
 
 
 @register.filter
+def masked(value):
+    """ID, passport and phone numbers and birth dates with their middle starred (core.masking.mask)."""
+    from gradadmit.core.masking import mask
+
+    return mask(value)
+
+
+@register.filter
 def ntd(value):
     """Whole New Taiwan dollars with thousands separators."""
     try:

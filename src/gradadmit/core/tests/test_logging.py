@@ -39,3 +39,8 @@ def test_gunicorn_access_logger_redacts_the_path():
 
     atoms = logger.atoms(response, request, environ, datetime.timedelta(seconds=0.01))
     assert "secret-token" not in atoms["U"] and "secret-token" not in atoms["r"]
+
+
+def test_redacts_landlines_and_international_mobiles():
+    text = redact("home (02)2345-6789, office 04-7232105, 02-2345-6789, +886 912 345 678 at 2026-11-29 23:10:15")
+    assert text == "home [phone], office [phone], [phone], [phone] at 2026-11-29 23:10:15"

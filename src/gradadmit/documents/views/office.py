@@ -8,6 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gradadmit.accesslog.services import Kind as AccessKind
+from gradadmit.accesslog.services import record_access, record_accesses
+from gradadmit.applications.models import Application
 from gradadmit.applications.selectors import applications_for_staff
 from gradadmit.core.errors import DomainError
 from gradadmit.cycles.selectors import program_for_staff
@@ -20,7 +23,10 @@ from gradadmit.office.permissions import staff_required
 
 @staff_required()
 def staff_file(request, pk):
-    return serve_document(selectors.document_for_staff(request.user, pk), download=request.GET.get("download"))
+    document = selectors.document_for_staff(request.user, pk)
+    record_access(staff=request.user, applicant_id=document.application.applicant_id, kind=AccessKind.DOCUMENT,
+                  detail=f"document #{document.pk}")  # fmt: skip
+    return serve_document(document, download=request.GET.get("download"))
 
 
 @staff_required()
@@ -62,6 +68,8 @@ def application_documents(request, pk):
 @staff_required()
 def application_packet(request, pk):
     application = get_object_or_404(applications_for_staff(request.user), pk=pk)
+    record_access(staff=request.user, applicant_id=application.applicant_id, kind=AccessKind.PACKET,
+                  detail=f"application #{application.pk}")  # fmt: skip
     # Spilled to disk past 8 MB; FileResponse closes (and so deletes) it when the response is done.
     handle = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     build_application_packet(application, handle)
@@ -106,6 +114,10 @@ def packet_download(request, pk):
     program_for_staff(request.user, build.program_id)  # 404 outside the staff member's programmes
     if not build.file:
         raise Http404
+    # The zip holds the packet of every active application of the programme: each applicant's access is logged.
+    applicants = Application.objects.active().filter(program_id=build.program_id).values_list("applicant_id", flat=True)
+    record_accesses(staff=request.user, kind=AccessKind.PACKET, applicant_ids=applicants,
+                    detail=f"packets of the programme (build #{build.pk})")  # fmt: skip
     response = FileResponse(build.file.open("rb"), as_attachment=True, filename=build.file.name.rsplit("/", 1)[-1])
     response["Cache-Control"] = "private, no-store"
     return response

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from gradadmit.core import clock
+from gradadmit.core.masking import mask
 from gradadmit.testing.exports import export_queries, read_export, rows_of
 from gradadmit.testing.factories import AdmissionFactory, DepartmentStaffFactory, OfficeFactory, ProgramFactory, assign
 
@@ -20,7 +21,8 @@ def test_admitted_list_has_names_and_ids_as_text(client):
     rows = rows_of(sheet)
     profile = admission.applicant.profile
     assert rows[1][2] == profile.name_zh
-    assert rows[1][4] == (profile.national_id or profile.passport_number) and sheet.cell(2, 5).data_type == "s"
+    assert rows[1][4] == mask(profile.identity_document) and sheet.cell(2, 5).data_type == "s"
+    assert rows[1][6] == mask(profile.phone_mobile)  # whole numbers only in the office's logged export (accesslog)
 
 
 def test_department_staff_cannot_export_another_programmes_admitted(client):

@@ -3,18 +3,22 @@
 import csv
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gradadmit.accesslog.services import Kind as AccessKind
+from gradadmit.accesslog.services import record_accesses
 from gradadmit.core import exports
 from gradadmit.core.audit import record_audit
 from gradadmit.core.choices import Identity
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.core.errors import DomainError
 from gradadmit.core.listing import Filter, Listing, Sort
+from gradadmit.core.masking import mask
 from gradadmit.cycles.selectors import program_for_staff
 from gradadmit.enrolment import selectors, services
 from gradadmit.enrolment.models import Admission
@@ -107,22 +111,37 @@ def _ticket_number(admission):
 
 def _identity_document(admission):
     profile = getattr(admission.applicant, "profile", None)
-    return (profile.national_id or profile.passport_number) if profile is not None else ""
+    return profile.identity_document if profile is not None else ""
 
 
-# The registrar's (教務處) list: who was admitted, how to reach them, whether they checked in.
-ADMITTED_COLUMNS = [
-    exports.Column(gettext_lazy("Identity"), lambda a: a.get_seat_identity_display()),
-    exports.Column(gettext_lazy("exam number"), _ticket_number, kind=exports.ID),
-    exports.Column(gettext_lazy("name (Chinese)"), "applicant.profile.name_zh"),
-    exports.Column(gettext_lazy("name (English, as in passport)"), "applicant.profile.name_en"),
-    exports.Column(gettext_lazy("national ID number"), _identity_document, kind=exports.ID),
-    exports.Column(gettext_lazy("email address"), "applicant.email"),
-    exports.Column(gettext_lazy("mobile phone"), "applicant.profile.phone_mobile", kind=exports.ID),
-    exports.Column(gettext_lazy("mailing address"), "applicant.profile.address"),
-    exports.Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
-    exports.Column(gettext_lazy("checked in"), "checked_in_at", kind=exports.DATETIME),
-]
+def _phone(admission):
+    profile = getattr(admission.applicant, "profile", None)
+    return profile.phone_mobile if profile is not None else ""
+
+
+def _admitted_columns(*, full: bool):
+    """The registrar's (教務處) list: who was admitted, how to reach them, whether they checked in. ID and phone
+    numbers masked (core.masking) unless `full`: the office's logged export for the registrar, who needs them."""
+
+    def shown(value):
+        return value if full else mask(value)
+
+    return [
+        exports.Column(gettext_lazy("Identity"), lambda a: a.get_seat_identity_display()),
+        exports.Column(gettext_lazy("exam number"), _ticket_number, kind=exports.ID),
+        exports.Column(gettext_lazy("name (Chinese)"), "applicant.profile.name_zh"),
+        exports.Column(gettext_lazy("name (English, as in passport)"), "applicant.profile.name_en"),
+        exports.Column(gettext_lazy("national ID number"), lambda a: shown(_identity_document(a)), kind=exports.ID),
+        exports.Column(gettext_lazy("email address"), "applicant.email"),
+        exports.Column(gettext_lazy("mobile phone"), lambda a: shown(_phone(a)), kind=exports.ID),
+        exports.Column(gettext_lazy("mailing address"), "applicant.profile.address"),
+        exports.Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
+        exports.Column(gettext_lazy("checked in"), "checked_in_at", kind=exports.DATETIME),
+    ]
+
+
+ADMITTED_COLUMNS = _admitted_columns(full=False)
+ADMITTED_COLUMNS_FULL = _admitted_columns(full=True)
 
 # The check-in board as the staff member filtered it.
 BOARD_COLUMNS = [
@@ -156,7 +175,15 @@ def admitted_xlsx(request, pk):
         .select_related("application__ticket", "applicant__profile")
         .order_by("seat_identity", "application__ticket__exam_number", "pk")
     )
-    return exports.xlsx_response(columns=ADMITTED_COLUMNS, rows=admissions.iterator(chunk_size=2000),
+    # ?full=1: whole ID and phone numbers, for the admissions office only, each applicant's access logged.
+    full = request.GET.get("full") == "1"
+    if full:
+        if not request.user.is_office:
+            raise PermissionDenied
+        record_accesses(staff=request.user, kind=AccessKind.EXPORT, detail=f"admitted list {program.code}",
+                        applicant_ids=admissions.values_list("applicant_id", flat=True))  # fmt: skip
+    return exports.xlsx_response(columns=ADMITTED_COLUMNS_FULL if full else ADMITTED_COLUMNS,
+                                 rows=admissions.iterator(chunk_size=2000),
                                  filename=exports.export_filename("admitted", program))  # fmt: skip
 
 

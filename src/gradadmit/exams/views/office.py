@@ -7,6 +7,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gradadmit.accesslog.services import Kind as AccessKind
+from gradadmit.accesslog.services import record_access
 from gradadmit.core import exports
 from gradadmit.core.choices import Identity
 from gradadmit.core.deadlines import calendar_for
@@ -263,6 +265,8 @@ def decide_accommodation(request, pk):
 @staff_required()
 def accommodation_proof(request, pk):
     accommodation = selectors.accommodation_for_staff(request.user, pk)
+    record_access(staff=request.user, applicant_id=accommodation.application.applicant_id, kind=AccessKind.PROOF,
+                  detail=f"accommodation #{accommodation.pk}")  # fmt: skip
     response = FileResponse(accommodation.proof.open("rb"), content_type=accommodation.proof_content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

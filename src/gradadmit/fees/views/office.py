@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from gradadmit.accesslog.services import Kind as AccessKind
+from gradadmit.accesslog.services import record_access
 from gradadmit.applications.models import Application
 from gradadmit.core import exports
 from gradadmit.core.choices import Identity
@@ -300,6 +302,8 @@ def waiver_proof(request, pk):
     waiver = selectors.waiver_for_staff(request.user, pk)
     if not waiver.proof:
         raise Http404
+    record_access(staff=request.user, applicant_id=waiver.charge.application.applicant_id, kind=AccessKind.PROOF,
+                  detail=f"waiver #{waiver.pk}")  # fmt: skip
     response = FileResponse(waiver.proof.open("rb"), content_type=waiver.proof_content_type)
     name = f"waiver-proof-{waiver.pk}.{waiver.proof_extension}"
     response["Content-Disposition"] = f'inline; filename="{name}"'

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gradadmit.core import clock
+from gradadmit.core.masking import mask
 from gradadmit.core.models import AuditEntry
 from gradadmit.documents.services import record_initial_check
 from gradadmit.exams.models import AdmissionTicket
@@ -65,7 +66,7 @@ def test_office_sees_every_section(client):
     assert response.status_code == 200
     page = response.content.decode()
     profile = person.profile
-    assert profile.national_id in page
+    assert mask(profile.national_id) in page and profile.national_id not in page  # the full number: "reveal"
     assert profile.name_zh in page
     assert f"E{application.pk:05d}" in page
     assert "replaced" in page  # the first version of each document is listed

@@ -3,6 +3,8 @@
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
+from gradadmit.accesslog.services import Kind as AccessKind
+from gradadmit.accesslog.services import record_access
 from gradadmit.core import exports
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.core.files import serve_stored_file
@@ -78,6 +80,8 @@ def program_recommendations_xlsx(request, pk):
 @staff_required()
 def letter(request, pk):
     recommendation = selectors.letter_for_staff(request.user, pk)
+    record_access(staff=request.user, application_id=recommendation.application_id, kind=AccessKind.LETTER,
+                  detail=f"recommendation #{recommendation.pk}")  # fmt: skip
     letter = recommendation.letter
     return serve_stored_file(
         letter.file,
