@@ -12,6 +12,9 @@ PostgreSQL + Redis + S3-compatible storage + two app servers + one worker):
    printed per CPU core (everything, the load generator included, shares this machine's cores), and plotted
    (reports/deadline_<setup>.svg: p50/p95/p99 against the rate). Raw figures: reports/deadline_<setup>.json.
 BENCH deadline_<setup>: sustainable rate / /healthz rate on the same setup (target >= 0.1).
+The CPU time the setup's processes (app servers, worker, the database's backends, Redis, the S3 stand-in) used in
+each step is measured too: CPU milliseconds per request is the figure a capacity plan can scale from, since it hardly
+depends on what else the machine runs (the rates do).
 
 Environment: BENCH_DEADLINE_SETUPS (sqlite,postgres), BENCH_DEADLINE_APPLICANTS (60), BENCH_DEADLINE_SEED (2026),
 BENCH_DEADLINE_USERS (the steps: 4,8,14,22,32,45,60,80,100,130), BENCH_DEADLINE_STEP_SECONDS (20),
@@ -89,7 +92,7 @@ def run_setup(setup, config: dict, commit: str) -> dict:
         setup.start_app()
         healthz = healthz_rate(setup, config["healthz_seconds"])
         harness.log(f"{setup.name}: /healthz {healthz.summary()}")
-        spec = {**config, "hosts": setup.hosts, "seed": seed, "p95_ms": P95_LIMIT_MS}
+        spec = {**config, "hosts": setup.hosts, "seed": seed, "p95_ms": P95_LIMIT_MS, **setup.accounting()}
         spec_path = setup.data_dir / "locust-spec.json"
         result_path = setup.data_dir / "locust-result.json"
         spec_path.write_text(json.dumps(spec))
@@ -107,6 +110,13 @@ def run_setup(setup, config: dict, commit: str) -> dict:
         cpus = os.cpu_count() or 1
         ratio = sustainable / healthz.rps if healthz.rps else 0.0
         _log_details(setup.name, steps)
+        cost = cpu_cost(steps)
+        harness.log(
+            f"{setup.name}: CPU per request over all steps (ms): "
+            + ", ".join(f"{group} {ms:.1f}" for group, ms in cost.items())
+            + f"; app + worker + database: {_server_ms(cost):.1f} ms = "
+            f"{1000 / _server_ms(cost) if _server_ms(cost) else 0:.1f} requests per busy core-second"
+        )
         harness.log(
             f"{setup.name}: sustainable {sustainable:.1f} req/s with p95 < {P95_LIMIT_MS} ms and no failures = "
             f"{sustainable / cpus:.1f} req/s per CPU core ({cpus} cores, load generator included); /healthz "
@@ -127,10 +137,24 @@ def run_setup(setup, config: dict, commit: str) -> dict:
         "sustainable_rps": sustainable,
         "per_core_rps": round(sustainable / cpus, 2),
         "ratio": round(ratio, 4),
+        "cpu_ms_per_request": cost,
         "steps": steps,
     }
     _write_reports(record)
     return record
+
+
+def cpu_cost(steps: list[dict]) -> dict[str, float]:
+    """CPU milliseconds per request of each process group, pooled over the steps (the driver measures them)."""
+    requests = sum(step["requests"] for step in steps)
+    groups = {group for step in steps for group in step.get("cpu_seconds", {})}
+    used = {group: sum(step.get("cpu_seconds", {}).get(group, 0.0) for step in steps) for group in sorted(groups)}
+    return {group: round(seconds * 1000 / requests, 1) if requests else 0.0 for group, seconds in used.items()}
+
+
+def _server_ms(cost: dict[str, float]) -> float:
+    """What the portal's own machines spend on a request: app servers, worker, database (not Redis, not S3)."""
+    return sum(cost.get(group, 0.0) for group in ("app", "worker", "database"))
 
 
 def healthz_rate(setup, seconds: float) -> harness.LoadResult:

@@ -28,6 +28,7 @@ the server sees is the request rate, and a shorter think time reaches a rate wit
 greenlets in one process on this 2-core machine).
 """
 
+import contextlib
 import itertools
 import json
 import os
@@ -322,6 +323,35 @@ def _figures(stats) -> dict:
     }
 
 
+def cpu_seconds(spec: dict) -> dict[str, float]:
+    """CPU time (user + system) used so far by each group of the setup's processes (a process and its children), and
+    by the PostgreSQL backends serving the setup's database: the cost of the load, whatever else the machine runs."""
+    import psutil
+
+    totals = {}
+    for group, pids in spec.get("processes", {}).items():
+        total = 0.0
+        for pid in pids:
+            try:
+                parent = psutil.Process(pid)
+                for process in [parent, *parent.children(recursive=True)]:
+                    times = process.cpu_times()
+                    total += times.user + times.system
+            except psutil.Error:
+                continue
+        totals[group] = total
+    if spec.get("database"):
+        total = 0.0
+        for process in psutil.process_iter(["cmdline"]):
+            title = " ".join(process.info["cmdline"] or [])
+            if title.startswith("postgres:") and f" {spec['database']} " in title:
+                with contextlib.suppress(psutil.Error):
+                    times = process.cpu_times()
+                    total += times.user + times.system
+        totals["database"] = total
+    return totals
+
+
 def warm_up(spec: dict, per_host: int = 6) -> None:
     """Every server process renders each kind of page once before anything is measured (templates, the PDF fonts
     of the slip, connections): `per_host` applicants at once per server, on new connections, which the server's
@@ -380,12 +410,19 @@ def run_steps(spec: dict) -> dict:
             gevent.sleep(spec["settle_seconds"])
             running = users
             env.stats.reset_all()
+            cpu_before = cpu_seconds(spec)
             started = time.monotonic()
             gevent.sleep(spec["step_seconds"])
             elapsed = time.monotonic() - started
+            cpu = {group: max(0.0, used - cpu_before.get(group, 0.0)) for group, used in cpu_seconds(spec).items()}
             total = env.stats.total
             step = {"users": users, "seconds": round(elapsed, 2), **_figures(total)}
             step["rate"] = round(total.num_requests / elapsed, 2)
+            step["cpu_seconds"] = {group: round(used, 2) for group, used in cpu.items()}
+            step["cpu_ms_per_request"] = {
+                group: round(used * 1000 / total.num_requests, 1) if total.num_requests else 0.0
+                for group, used in cpu.items()
+            }
             step["by_name"] = {
                 f"{entry.method} {entry.name}": _figures(entry) for entry in sorted(env.stats.entries.values(), key=str)
             }
@@ -396,7 +433,8 @@ def run_steps(spec: dict) -> dict:
             steps.append(step)
             print(
                 f"step {users:4d} users: {step['rate']:7.1f} req/s  p50 {step['p50']:5.0f} ms  p95 {step['p95']:5.0f} ms"
-                f"  p99 {step['p99']:5.0f} ms  failures {step['failures']}  load {step['load']:.2f}",
+                f"  p99 {step['p99']:5.0f} ms  failures {step['failures']}  load {step['load']:.2f}  CPU ms/request "
+                + ", ".join(f"{group} {ms:.0f}" for group, ms in step["cpu_ms_per_request"].items()),
                 flush=True,
             )
             if step["failures"] or step["p95"] >= spec["p95_ms"] or not step["requests"]:

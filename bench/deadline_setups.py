@@ -133,6 +133,15 @@ class Setup:
         except OSError:
             return ""
 
+    def accounting(self) -> dict:
+        """What the load driver measures the CPU time of: app servers, worker, and services run here (by pid), and
+        the database's backends (by database name). S3 stands for a storage service outside the app's machines."""
+        groups: dict[str, list[int]] = {}
+        for label, process in self.processes:
+            group = "app" if label.startswith("app server") else label
+            groups.setdefault(group, []).append(process.pid)
+        return {"processes": groups, "database": getattr(self, "database", None)}
+
     def check_processes(self) -> None:
         for label, process in self.processes:
             if process.poll() is not None:
