@@ -9,7 +9,7 @@
 A value the list does not know (a hand-edited or stale URL) is ignored with a message, never an error page.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 PER_PAGE = 50
@@ -25,12 +25,23 @@ PER_PAGE = 50
 
 @dataclass(frozen=True)
 class Filter:
-    """A choice filter: the URL parameter, its label, the ORM lookup it sets, the values it accepts."""
+    """A choice filter: the URL parameter, its label, the ORM lookup it sets, the values it accepts.
+
+    `conditions` maps a value to the condition it stands for when it is not one field's value ("exceptions": three
+    outcomes; "all": none), for querysets; `default` is the value when the URL sets none.
+    """
 
     name: str
     label: Any
     lookup: str
     choices: Sequence[tuple[Any, Any]] | Callable[[], Sequence[tuple[Any, Any]]]
+    conditions: Mapping[str, Q] | None = None
+    default: str = ""
+
+    def condition(self, value: str) -> Q:
+        if self.conditions is not None and value in self.conditions:
+            return self.conditions[value]
+        return Q(**{self.lookup: value})
 
     def options(self) -> list[tuple[str, Any]]:
         choices = self.choices() if callable(self.choices) else self.choices
@@ -76,7 +87,7 @@ class Listing:
         self.values: dict[str, str] = {}
         query = request.GET
         for filter_ in self.filters:
-            value = query.get(filter_.name, "")
+            value = query.get(filter_.name, "") or filter_.default
             if not value:
                 continue
             options = dict(filter_.options())
@@ -88,6 +99,8 @@ class Listing:
                     _("%(filter)s has no value “%(value)s”: that filter was left out. Choose a value from the list.")
                     % {"filter": filter_.label, "value": value[:40]},
                 )
+                if filter_.default:
+                    self.values[filter_.name] = filter_.default  # the list as it opens
         self.sort = default_sort
         asked = query.get("sort", "")
         if asked:
@@ -110,8 +123,9 @@ class Listing:
     def apply(self, rows):
         """The rows the URL asks for: a filtered, ordered queryset, or a filtered, sorted list."""
         if isinstance(rows, QuerySet):
-            if self.values:
-                rows = rows.filter(**{f.lookup: self.values[f.name] for f in self.filters if f.name in self.values})
+            for filter_ in self.filters:
+                if filter_.name in self.values:
+                    rows = rows.filter(filter_.condition(self.values[filter_.name]))
             sort = self.sorts.get(self.sort_key)
             if sort is not None:
                 rows = rows.order_by(*sort.order(self.descending), "pk")
@@ -159,7 +173,13 @@ class Listing:
 
     def filter_fields(self) -> list[dict]:
         return [
-            {"name": f.name, "label": f.label, "options": f.options(), "value": self.values.get(f.name, "")}
+            {
+                "name": f.name,
+                "label": f.label,
+                "options": f.options(),
+                "value": self.values.get(f.name, ""),
+                "has_all": not f.default,  # a filter with a default offers its own "all" value, if any
+            }
             for f in self.filters
         ]
 

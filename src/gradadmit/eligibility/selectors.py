@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404
 
 from gradadmit.applications.models import Application
@@ -105,6 +105,16 @@ FILTER_VALUES = {
     "invited": INVITED_FILTERS,
     "outcome": OUTCOME_FILTERS,
 }
+# The queue's sortable columns (?sort=key, ?sort=-key for the other way): the fields each orders by. The default is
+# the order of application ("number"); every order ends with the id, so pages never share or skip a row.
+QUEUE_SORTS = {
+    "number": ("applied_at",),
+    "name": ("applicant__profile__name_zh",),
+    "identity": ("identity",),
+    "basis": ("applicant__profile__education_status", "applicant__profile__equivalent_article"),
+    "review": ("review_decision__result",),
+}
+SORT_VALUES = {f"{prefix}{key}" for key in QUEUE_SORTS for prefix in ("", "-")}
 
 
 @dataclass(frozen=True)
@@ -117,22 +127,29 @@ class QueueFilters:
     letters: str = ""  # "complete" / "missing"
     invited: str = ""  # "yes" / "no"
     outcome: str = ""  # "admitted" / "waitlisted" / "checked_in"
+    sort: str = ""  # a QUEUE_SORTS key, "-" first for the other way; "" is the order of application
 
     @classmethod
     def from_query(cls, query) -> "QueueFilters":
-        """The filters the URL sets; a value a filter does not know is left out (see `unknown_values`)."""
+        """The filters and sort the URL sets; a value the queue does not know is left out (see `unknown_values`)."""
         return cls(
-            **{name: query.get(name, "") for name, allowed in FILTER_VALUES.items() if query.get(name, "") in allowed}
+            **{name: query.get(name, "") for name, allowed in _ALLOWED.items() if query.get(name, "") in allowed}
         )
 
     @staticmethod
     def unknown_values(query) -> list[tuple[str, str]]:
-        """(filter, value) of each value in the URL that its filter does not know (a stale or hand-edited URL)."""
+        """(filter, value) of each value in the URL that the queue does not know (a stale or hand-edited URL)."""
         return [
             (name, query[name])
-            for name, allowed in FILTER_VALUES.items()
+            for name, allowed in _ALLOWED.items()
             if query.get(name, "") and query[name] not in allowed
         ]
+
+    def ordering(self) -> list:
+        key, descending = self.sort.lstrip("-"), self.sort.startswith("-")
+        fields = QUEUE_SORTS.get(key, QUEUE_SORTS["number"])
+        order = [F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name in fields]
+        return [*order, "-id" if descending and key in ("", "number") else "id"]
 
     @property
     def needs_rows_for_all(self) -> bool:
@@ -143,10 +160,14 @@ class QueueFilters:
         """Whether a filter applied in SQL is set (the programme's total is then not the list's count)."""
         return bool(self.status or self.identity or self.basis or self.letters or self.invited or self.outcome)
 
-    def as_query(self) -> str:
+    def as_query(self, **changes) -> str:
+        """The filters and sort as a query string (without "?"), with `changes` applied."""
         from urllib.parse import urlencode
 
-        return urlencode({k: v for k, v in self.__dict__.items() if v})
+        return urlencode({k: v for k, v in {**self.__dict__, **changes}.items() if v})
+
+
+_ALLOWED = {**FILTER_VALUES, "sort": SORT_VALUES}
 
 
 @dataclass
@@ -204,7 +225,7 @@ def _queue_queryset(user, program, filters: QueueFilters):
         .filter(program=program, status=Application.Status.ACTIVE)
         .select_related(None)  # the programme (and cycle) is the one given: not joined and built again per row
         .select_related("applicant__profile", "review_decision")
-        .order_by("applied_at", "id")
+        .order_by(*filters.ordering())
     )
     if filters.status:
         queryset = queryset.filter(STATUS_FILTERS[filters.status])

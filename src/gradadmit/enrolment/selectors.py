@@ -41,11 +41,7 @@ def board(program) -> dict:
     """Everything the check-in board shows, in four queries whatever the programme's size."""
     pools = {pool.identity: pool for pool in SeatPool.objects.filter(program=program)}
     admissions = list(board_admissions(program))
-    entries = list(
-        WaitlistEntry.objects.filter(program=program).select_related(
-            "application__ticket", "application__applicant__profile"
-        )
-    )
+    entries = list(WaitlistEntry.objects.filter(program=program).only("identity", "status"))
     rows = []
     for identity in Identity.values:
         counts = Counter((a.status, a.how) for a in admissions if a.seat_identity == identity)
@@ -68,6 +64,13 @@ def board(program) -> dict:
             }
         )
     return {"opened": bool(pools), "counts": rows, "admissions": admissions, "entries": entries}
+
+
+def waitlist_entries(program):
+    """The programme's waitlist with exam number and name, for its list and export."""
+    return WaitlistEntry.objects.filter(program=program).select_related(
+        "application__ticket", "application__applicant__profile"
+    )
 
 
 def board_admissions(program):

@@ -100,13 +100,13 @@ def statement_for_office(pk) -> StatementImport:
     return get_object_or_404(StatementImport.objects.select_related("cycle", "imported_by"), pk=pk)
 
 
-def statement_lines(statement, outcome: str | None):
-    lines = statement.lines.select_related("charge__application__program", "resolved_by")
-    if outcome == "exceptions":
-        return lines.filter(outcome__in=["amount_wrong", "unknown", "invalid"]).order_by("resolution", "line_number")
-    if outcome:
-        return lines.filter(outcome=outcome)
-    return lines
+# The lines someone has to look at: money that matched no charge, or not the right amount, or could not be read.
+EXCEPTION_OUTCOMES = ("amount_wrong", "unknown", "invalid")
+
+
+def statement_lines(statement):
+    """The statement's lines with their charge and who resolved them (filtered and sorted by the office list)."""
+    return statement.lines.select_related("charge__application__program", "resolved_by")
 
 
 def program_overview(user, program):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("office/cycles/<int:pk>/payments/", office.cycle_payments, name="cycle"),
     path("office/cycles/<int:pk>/payments/import/", office.import_statement, name="import"),
     path("office/payments/imports/<int:pk>/", office.statement, name="statement"),
+    path("office/payments/imports/<int:pk>/lines.xlsx", office.statement_xlsx, name="statement_xlsx"),
     path("office/payments/lines/<int:pk>/resolve/", office.resolve_line, name="resolve_line"),
     path("office/programs/<int:pk>/fees/", office.program_fees, name="program"),
     path("office/programs/<int:pk>/fees.xlsx", office.program_fees_xlsx, name="program_xlsx"),

@@ -15,6 +15,7 @@ from gradadmit.exams.models import Publication
 from gradadmit.testing.factories import (
     ApplicationFactory,
     DepartmentStaffFactory,
+    ProfileFactory,
     ProgramFactory,
     ReviewDecisionFactory,
     assign,
@@ -222,3 +223,40 @@ def test_an_unknown_filter_value_is_left_out_with_a_message(client, staff, progr
     assert len(warnings) == 3 and "hired" in warnings[2]
     page = client.get(url + "?outcome=hired")
     assert [row.application for row in page.context["queue"].rows] == [application]
+
+
+def test_the_queue_sorts_by_a_column_both_ways_and_keeps_the_sort_in_its_links(client, staff, program):
+    names = ["陳大文", "王小明", "林美玲"]
+    for name in names:
+        ApplicationFactory(program=program, applicant=ProfileFactory(name_zh=name).user)
+    client.force_login(staff)
+    url = reverse("eligibility:queue", args=[program.pk])
+
+    def shown(query):
+        page = client.get(url + query)
+        assert page.status_code == 200
+        return [row.application.applicant.profile.name_zh for row in page.context["queue"].rows], page
+
+    in_order, _page = shown("")
+    assert in_order == names  # the order of application
+    ascending, page = shown("?sort=name&status=pending")
+    assert ascending == sorted(names)
+    html = page.content.decode()
+    assert 'aria-sort="ascending"' in html
+    assert "?status=pending&amp;sort=-name" in html  # the header sorts the other way, filters kept
+    assert '<input type="hidden" name="sort" value="name">' in html  # filtering keeps the sort
+    descending, _page = shown("?sort=-name")
+    assert descending == sorted(names, reverse=True)
+    newest_first, _page = shown("?sort=-number")
+    assert newest_first == names[::-1]
+
+
+def test_an_unknown_sort_is_left_out_with_a_message(client, staff, program):
+    from django.contrib.messages import get_messages
+
+    ApplicationFactory(program=program)
+    client.force_login(staff)
+    page = client.get(reverse("eligibility:queue", args=[program.pk]) + "?sort=password")
+    assert page.status_code == 200
+    assert page.context["filters"].sort == ""
+    assert ["password" in str(m) for m in get_messages(page.wsgi_request)] == [True]

@@ -66,6 +66,29 @@ def _display_rows(queue) -> list[dict]:
     return rows
 
 
+def _sort_headers(filters) -> dict[str, dict]:
+    """Each sortable column's header (core/_sort_header.html): its link sorts by it, or the other way when it is."""
+    labels = {
+        "number": "#",
+        "name": _("Name"),
+        "identity": _("Identity"),
+        "basis": _("Qualification basis"),
+        "review": _("Review"),
+    }
+    current, descending = filters.sort.lstrip("-") or "number", filters.sort.startswith("-")
+    headers = {}
+    for key, label in labels.items():
+        is_current = key == current
+        target = f"-{key}" if is_current and not descending else key
+        headers[key] = {
+            "label": label,
+            "url": "?" + filters.as_query(sort="" if target == "number" else target, page=""),
+            "aria_sort": ("descending" if descending else "ascending") if is_current else None,
+            "current": is_current,
+        }
+    return headers
+
+
 def _warn_unknown_filters(request):
     """A value a filter does not know (a stale or hand-edited URL) is left out, and said so."""
     labels = {
@@ -77,6 +100,7 @@ def _warn_unknown_filters(request):
         "basis": _("Qualification basis"),
         "invited": _("Interview"),
         "outcome": _("Ranking result"),
+        "sort": _("Sort"),
     }
     for name, value in selectors.QueueFilters.unknown_values(request.GET):
         messages.warning(
@@ -105,6 +129,7 @@ def review_queue(request, pk):
             "select_label": select_label,
             "documents_label": documents_label,
             "filters": filters,
+            "headers": _sort_headers(filters),
             "bulk_form": BulkDecisionForm(),
             "frozen": decisions_frozen(program),
             "status_options": [

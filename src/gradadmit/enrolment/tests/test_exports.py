@@ -100,3 +100,64 @@ def test_board_export_queries_do_not_grow(client):
     for _ in range(45):
         AdmissionFactory(program=program, application__program=program)
     assert export_queries(client, board_url(program)) == five
+
+
+# --- The waitlist ----------------------------------------------------------------------------------------
+
+
+def waitlist(program, n=3):
+    from gradadmit.testing.factories import ApplicationFactory, ProfileFactory, WaitlistEntryFactory
+
+    names = ["陳大文", "王小明", "林美玲", '=HYPERLINK("http://x")'][:n]
+    return [
+        WaitlistEntryFactory(
+            application=ApplicationFactory(program=program, applicant=ProfileFactory(name_zh=name).user),
+            position=i + 1,
+            wants_promotion=i != 1,
+        )
+        for i, name in enumerate(names)
+    ]
+
+
+def test_the_waitlist_page_filters_sorts_and_pages_from_the_url(client):
+    program = ProgramFactory()
+    entries = waitlist(program)
+    client.force_login(OfficeFactory())
+    url = reverse("enrolment:waitlist", args=[program.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert [e.pk for e in page.context["page"]] == [e.pk for e in entries]
+    page = client.get(url + "?wants=False")
+    assert [e.pk for e in page.context["page"]] == [entries[1].pk]
+    page = client.get(url + "?sort=-position")
+    assert [e.pk for e in page.context["page"]] == [e.pk for e in reversed(entries)]
+    assert 'aria-sort="descending"' in page.content.decode()
+
+
+def test_the_waitlist_export_keeps_the_filters_and_neutralises_formulas(client):
+    program = ProgramFactory()
+    waitlist(program, 4)
+    client.force_login(OfficeFactory())
+    response = client.get(reverse("enrolment:waitlist_xlsx", args=[program.pk]) + "?wants=True")
+    assert f'filename="waitlist-{program.code}-' in response["Content-Disposition"]
+    sheet = read_export(response)
+    rows = rows_of(sheet)
+    assert [row[1] for row in rows[1:]] == [1, 3, 4]  # waitlist numbers as numbers, the unwilling one left out
+    assert rows[3][4] == '=HYPERLINK("http://x")' and sheet.cell(4, 5).data_type == "s"
+
+
+def test_department_staff_cannot_see_another_programmes_waitlist(client):
+    program = ProgramFactory()
+    waitlist(program, 1)
+    staff = DepartmentStaffFactory()
+    assign(staff, ProgramFactory())
+    client.force_login(staff)
+    assert client.get(reverse("enrolment:waitlist", args=[program.pk])).status_code == 404
+    assert client.get(reverse("enrolment:waitlist_xlsx", args=[program.pk])).status_code == 404
+
+
+def test_an_empty_waitlist_exports_its_headers_only(client):
+    program = ProgramFactory()
+    client.force_login(OfficeFactory())
+    rows = rows_of(read_export(client.get(reverse("enrolment:waitlist_xlsx", args=[program.pk]))))
+    assert len(rows) == 1

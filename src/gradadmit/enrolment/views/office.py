@@ -21,7 +21,7 @@ from gradadmit.core.listing import Filter, Listing, Sort
 from gradadmit.core.masking import mask
 from gradadmit.cycles.selectors import program_for_staff
 from gradadmit.enrolment import selectors, services
-from gradadmit.enrolment.models import Admission
+from gradadmit.enrolment.models import Admission, WaitlistEntry
 from gradadmit.office.permissions import staff_required
 
 BOARD_FILTERS = [
@@ -62,6 +62,54 @@ def board(request, pk):
             "listing": listing,
         },
     )
+
+
+# The waitlist (備取) of a programme: its own list, since the board's admissions list owns the board's URL.
+WAITLIST_FILTERS = [
+    Filter("identity", gettext_lazy("Identity"), "identity", Identity.choices),
+    Filter("status", gettext_lazy("Status"), "status", WaitlistEntry.Status.choices),
+    Filter(
+        "wants",
+        gettext_lazy("Wants promotion"),
+        "wants_promotion",
+        [(True, gettext_lazy("Yes")), (False, gettext_lazy("No"))],
+    ),
+]
+WAITLIST_SORTS = [
+    Sort("position", gettext_lazy("Waitlist number"), ("identity", "position")),
+    Sort("number", gettext_lazy("Exam number"), ("application__ticket__exam_number", "application_id")),
+    Sort("name", gettext_lazy("Name"), ("application__applicant__profile__name_zh", "application_id")),
+    Sort("status", gettext_lazy("Status"), ("status", "identity", "position")),
+]
+WAITLIST_COLUMNS = [
+    exports.Column(gettext_lazy("Identity"), lambda e: e.get_identity_display()),
+    exports.Column(gettext_lazy("Waitlist number"), "position", kind=exports.NUMBER),
+    exports.Column(gettext_lazy("exam number"), lambda e: _ticket_number(e), kind=exports.ID),
+    exports.Column(gettext_lazy("Application number"), "application_id", kind=exports.ID),
+    exports.Column(gettext_lazy("name (Chinese)"), "application.applicant.profile.name_zh"),
+    exports.Column(gettext_lazy("Wants promotion"), lambda e: _("Yes") if e.wants_promotion else _("No")),
+    exports.Column(gettext_lazy("Status"), lambda e: e.get_status_display()),
+]
+
+
+def _waitlist_listing(request):
+    return Listing(request, filters=WAITLIST_FILTERS, sorts=WAITLIST_SORTS, default_sort="position")
+
+
+@staff_required()
+def waitlist(request, pk):
+    program = program_for_staff(request.user, pk)
+    listing = _waitlist_listing(request)
+    page = listing.page(listing.apply(selectors.waitlist_entries(program)))
+    return render(request, "enrolment/office_waitlist.html", {"program": program, "page": page, "listing": listing})
+
+
+@staff_required()
+def waitlist_xlsx(request, pk):
+    program = program_for_staff(request.user, pk)
+    entries = _waitlist_listing(request).apply(selectors.waitlist_entries(program))
+    return exports.xlsx_response(columns=WAITLIST_COLUMNS, rows=entries.iterator(chunk_size=2000),
+                                 filename=exports.export_filename("waitlist", program))  # fmt: skip
 
 
 @staff_required()

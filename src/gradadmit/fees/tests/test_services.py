@@ -21,6 +21,7 @@ from gradadmit.fees.models import (
     VirtualAccount,
     WaiverRequest,
 )
+from gradadmit.fees.services import imports as statement_imports
 from gradadmit.fees.statements import StatementRejected
 from gradadmit.fees.virtual_accounts import is_valid, make_account
 from gradadmit.notifications.models import Message
@@ -414,7 +415,7 @@ def test_large_file_is_imported_by_the_task_worker(settings, django_capture_on_c
 
 
 def test_import_in_batches_keeps_counting(monkeypatch):
-    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    monkeypatch.setattr(statement_imports, "BATCH_SIZE", 2)
     charges = [application_fee_charge() for _ in range(5)]
     imported = run_import(statement(*(line(account_of(c), serial=f"S{i}") for i, c in enumerate(charges))))
     assert imported.matched == 5 and Charge.objects.filter(status="paid").count() == 5
@@ -425,13 +426,13 @@ def test_an_import_whose_worker_died_goes_on_after_its_last_batch_and_pays_nothi
     from gradadmit.fees.models import Payment
 
     settings.GRADADMIT_STATEMENT_SYNC_KB = 0
-    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    monkeypatch.setattr(statement_imports, "BATCH_SIZE", 2)
     charges = [application_fee_charge() for _ in range(5)]
     half = [charges[0], charges[1]]  # the second charge is paid twice over in the file: its second line is partial
     rows = [line(account_of(c), serial=f"S{i}") for i, c in enumerate(charges)]
     rows.append(line(account_of(half[1]), amount=100, serial="S9"))
     imported = run_import(statement(*rows))  # queued for the worker (immediate backend runs after commit only)
-    real_batch, calls = services._import_batch, []
+    real_batch, calls = statement_imports._import_batch, []
 
     def batch_then_killed(*args, **kwargs):
         if calls:
@@ -439,11 +440,11 @@ def test_an_import_whose_worker_died_goes_on_after_its_last_batch_and_pays_nothi
         calls.append(1)
         real_batch(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_import_batch", batch_then_killed)
+    monkeypatch.setattr(statement_imports, "_import_batch", batch_then_killed)
     with pytest.raises(KeyboardInterrupt):
         services.import_statement(statement_id=imported.pk)
     assert StatementImport.objects.get(pk=imported.pk).status == "running" and imported.lines.count() == 2
-    monkeypatch.setattr(services, "_import_batch", real_batch)
+    monkeypatch.setattr(statement_imports, "_import_batch", real_batch)
     services.import_statement(statement_id=imported.pk)  # the sweeper ran the job again
     imported.refresh_from_db()
     assert imported.status == "done" and imported.lines.count() == 6 and imported.lines_total == 6

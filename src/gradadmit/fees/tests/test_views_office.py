@@ -227,3 +227,57 @@ def test_programme_overview_query_count_does_not_grow_with_applications(client):
     with CaptureQueriesContext(connection) as second:
         client.get(url)
     assert len(first) == len(second)
+
+
+def test_a_statement_lists_its_exceptions_first_and_sorts_and_exports_what_it_shows(client):
+    charge = application_fee_charge()
+    client.force_login(OfficeFactory())
+    cycle = charge.application.program.cycle
+    lines = [paying_line(charge, "S1"), "2024-10-01,10:00:00,99999999999999,900,S2,812", "not,a,line"]
+    client.post(reverse("fees:import", args=[cycle.pk]), {"file": csv_file(*lines), "bank_format": "gradadmit"})
+    imported = StatementImport.objects.get()
+    url = reverse("fees:statement", args=[imported.pk])
+
+    def shown(query=""):
+        page = client.get(url + query)
+        assert page.status_code == 200
+        return [line.line_number for line in page.context["page"]]
+
+    assert shown() == [3, 4]  # the exceptions (unknown account, invalid line): the matched line is not one
+    assert shown("?show=all&sort=-line") == [4, 3, 2]
+    assert shown("?show=matched") == [2]
+    html = client.get(url + "?show=all").content.decode()
+    assert f'href="{reverse("fees:statement_xlsx", args=[imported.pk])}?show=all&amp;sort=open"' in html
+
+    export = read_export(client.get(reverse("fees:statement_xlsx", args=[imported.pk]) + "?show=all&sort=line"))
+    rows = rows_of(export)
+    assert [row[0] for row in rows[1:]] == [2, 3, 4]
+    assert rows[1][2] == charge.accounts.get().number  # the account as text, leading digits kept
+
+
+def test_a_statement_with_an_unknown_filter_value_shows_the_exceptions_with_a_message(client):
+    from django.contrib.messages import get_messages
+
+    charge = application_fee_charge()
+    client.force_login(OfficeFactory())
+    cycle = charge.application.program.cycle
+    client.post(
+        reverse("fees:import", args=[cycle.pk]), {"file": csv_file(paying_line(charge)), "bank_format": "gradadmit"}
+    )
+    page = client.get(reverse("fees:statement", args=[StatementImport.objects.get().pk]) + "?show=everything")
+    assert page.status_code == 200 and list(page.context["page"]) == []
+    assert any("everything" in str(m) for m in get_messages(page.wsgi_request))
+
+
+def test_department_staff_cannot_export_a_statement(client):
+    charge = application_fee_charge()
+    client.force_login(OfficeFactory())
+    cycle = charge.application.program.cycle
+    client.post(
+        reverse("fees:import", args=[cycle.pk]), {"file": csv_file(paying_line(charge)), "bank_format": "gradadmit"}
+    )
+    staff = DepartmentStaffFactory()
+    assign(staff, charge.application.program)
+    client.force_login(staff)
+    response = client.get(reverse("fees:statement_xlsx", args=[StatementImport.objects.get().pk]))
+    assert response.status_code in (403, 404)

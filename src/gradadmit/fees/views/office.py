@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -90,18 +90,62 @@ def _import(request, cycle, handler):
     return _cycle_page(request, cycle, form, status=400)
 
 
+# A statement's lines: the exceptions first (open ones on top), any outcome or all of them on request.
+LINE_FILTERS = [
+    Filter(
+        "show",
+        gettext_lazy("Lines shown"),
+        "outcome",
+        lambda: [("exceptions", _("Exceptions")), *StatementLine.Outcome.choices, ("all", _("All lines"))],
+        conditions={"exceptions": Q(outcome__in=selectors.EXCEPTION_OUTCOMES), "all": Q()},
+        default="exceptions",
+    ),
+]
+LINE_SORTS = [
+    Sort("open", gettext_lazy("Resolution"), ("resolution", "line_number")),
+    Sort("line", gettext_lazy("Line"), "line_number"),
+    Sort("date", gettext_lazy("Value date"), ("value_at", "line_number")),
+    Sort("account", gettext_lazy("Account"), ("account", "line_number")),
+    Sort("amount", gettext_lazy("Amount"), ("amount", "line_number")),
+    Sort("outcome", gettext_lazy("Outcome"), ("outcome", "line_number")),
+]
+LINE_COLUMNS = [
+    exports.Column(gettext_lazy("Line"), "line_number", kind=exports.NUMBER),
+    exports.Column(gettext_lazy("Value date"), "value_at", kind=exports.DATETIME),
+    exports.Column(gettext_lazy("Account"), "account", kind=exports.ID),
+    exports.Column(gettext_lazy("Amount"), "amount", kind=exports.NUMBER),
+    exports.Column(gettext_lazy("Bank serial"), "bank_serial", kind=exports.ID),
+    exports.Column(gettext_lazy("Programme"), "charge.application.program.code"),
+    exports.Column(gettext_lazy("Application number"), "charge.application_id", kind=exports.ID),
+    exports.Column(gettext_lazy("Outcome"), lambda line: line.get_outcome_display()),
+    exports.Column(gettext_lazy("Reason"), "reason"),
+    exports.Column(gettext_lazy("Resolution"), lambda line: line.get_resolution_display()),
+    exports.Column(gettext_lazy("Note"), "resolution_note"),
+    exports.Column(gettext_lazy("Resolved by"), "resolved_by.email"),
+    exports.Column(gettext_lazy("Resolved at"), "resolved_at", kind=exports.DATETIME),
+]
+
+
+def _line_listing(request):
+    return Listing(request, filters=LINE_FILTERS, sorts=LINE_SORTS, default_sort="open", per_page=LINES_PER_PAGE)
+
+
 @staff_required(MANAGE)
 def statement(request, pk):
     statement = selectors.statement_for_office(pk)
-    outcome = request.GET.get("show", "exceptions")
-    if outcome not in {*StatementLine.Outcome.values, "exceptions", "all"}:
-        outcome = "exceptions"
-    lines = selectors.statement_lines(statement, None if outcome == "all" else outcome)
-    page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
+    listing = _line_listing(request)
+    page = listing.page(listing.apply(selectors.statement_lines(statement)))
     return render(request, "fees/office_statement.html", {
-        "statement": statement, "page": page, "show": outcome, "outcomes": StatementLine.Outcome.choices,
-        "resolve_form": ResolveLineForm(),
+        "statement": statement, "page": page, "listing": listing, "resolve_form": ResolveLineForm(),
     })  # fmt: skip
+
+
+@staff_required(MANAGE)
+def statement_xlsx(request, pk):
+    statement = selectors.statement_for_office(pk)
+    lines = _line_listing(request).apply(selectors.statement_lines(statement))
+    filename = exports.export_filename(f"statement-{statement.pk}", statement.cycle)
+    return exports.xlsx_response(columns=LINE_COLUMNS, rows=lines.iterator(chunk_size=2000), filename=filename)
 
 
 @staff_required(MANAGE)
