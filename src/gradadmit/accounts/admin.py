@@ -25,3 +25,5 @@ class UserAdmin(BaseUserAdmin):
 class ApplicantProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "name_zh", "education_status", "updated_at"]
     search_fields = ["user__email", "name_zh", "name_en"]
+    # The full ID and passport numbers are shown only through the applicant record's logged reveal (accesslog).
+    exclude = ["national_id", "passport_number"]

@@ -197,3 +197,12 @@ def test_reading_a_recommendation_letter_is_logged_for_its_applicant(client):
         assert client.get(reverse("recommendations:office_letter", args=[recommendation.pk])).status_code == 200
     assert len(inserts(captured)) == 1
     assert events() == [(office.pk, application.applicant_id, "letter")]
+
+
+def test_the_configuration_screens_do_not_show_the_full_number(client):
+    application = ApplicationFactory()
+    profile = application.applicant.profile
+    client.force_login(OfficeFactory(is_superuser=True, is_staff=True))
+    response = client.get(reverse("admin:accounts_applicantprofile_change", args=[profile.pk]))
+    assert response.status_code == 200
+    assert profile.national_id not in response.content.decode()
