@@ -34,6 +34,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, Max, Min, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat, TruncYear
+from django.utils.translation import gettext_lazy as _
 
 from gradadmit.accounts.models import ApplicantProfile
 from gradadmit.applications.models import Application
@@ -90,6 +91,38 @@ _KEEP = re.compile(r"^(?:[a-z][a-z0-9_.:/-]{0,60}|-?\d{1,3}(?:\.\d+)?|\d{4}-\d{2
 PERSONAL_KEYS = {"name", "name_zh", "name_en", "email", "phone", "address", "national_id", "passport_number",
                  "birth_date", "phone_mobile", "phone_home", "postal_code", "organisation", "title", "relationship",
                  "to", "note", "message", "reason", "original_name", "employer", "job_title"}  # fmt: skip
+
+
+# What the dry run and the report count, in words for the office page (the report stores the keys).
+COUNT_LABELS = {
+    "applicants": _("Applicants"),
+    "applicants_staying": _("Applicants who keep their account for another cycle"),
+    "accounts_split": _("Accounts split off for another cycle"),
+    "applications": _("Applications"),
+    "documents": _("Documents (rows kept, files and names removed)"),
+    "recommenders": _("Recommenders"),
+    "messages": _("Inbox messages"),
+    "emails": _("Emails in the outbox"),
+    "payments_kept": _("Payments (kept, notes removed)"),
+    "audit_entries_scrubbed": _("Audit entries with personal values removed"),
+    "files_documents": _("Files: documents"),
+    "files_letters": _("Files: recommendation letters"),
+    "files_waiver_proofs": _("Files: fee-waiver proofs"),
+    "files_accommodation_proofs": _("Files: disability certificates"),
+    "files_appeal_attachments": _("Files: appeal attachments"),
+    "files_data_exports": _("Files: applicants' data downloads"),
+    "files_packets": _("Files: review packets"),
+    "files_ticket_batches": _("Files: admission-ticket batches"),
+    "files_bank_statements": _("Files: bank statements"),
+    "files_cycle": _("Files of the cycle (packets, tickets, bank statements)"),
+}
+
+
+def labelled(counts: dict) -> list[tuple[str, int]]:
+    """(label, number) in the order above; a key without a label (added later) shows as itself."""
+    order = list(COUNT_LABELS)
+    keys = sorted(counts, key=lambda key: (order.index(key) if key in order else len(order), key))
+    return [(str(COUNT_LABELS.get(key, key)), counts[key]) for key in keys]
 
 
 # The keyed search hashes of the ID and passport numbers (core/fields.py) are written by save(), which update()

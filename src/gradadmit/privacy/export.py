@@ -19,6 +19,7 @@ from django.utils import translation
 from gradadmit.accounts.models import ApplicantProfile
 from gradadmit.applications.models import Application
 from gradadmit.core import clock
+from gradadmit.core.rocdate import format_for_language
 from gradadmit.documents.models import Document
 from gradadmit.eligibility.models import ReviewDecision
 from gradadmit.enrolment.models import Admission, WaitlistEntry
@@ -164,6 +165,22 @@ def collect(user) -> tuple[dict, list[tuple[str, object]]]:
     return data, files
 
 
+def _readable(value):
+    """The data for people: times as ROC dates in Taiwan time (the JSON keeps ISO times)."""
+    if isinstance(value, dict):
+        return {key: _readable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_readable(item) for item in value]
+    if isinstance(value, (datetime, date)):
+        return format_for_language(value, "zh-hant")
+    return value
+
+
+def _labelled(model, fields: dict) -> dict:
+    """Field names replaced by the model's own labels (Chinese in the summary)."""
+    return {str(model._meta.get_field(name).verbose_name): value for name, value in fields.items()}
+
+
 def _suffix(name: str) -> str:
     dot = name.rfind(".")
     return name[dot:] if dot > name.rfind("/") else ""
@@ -174,7 +191,11 @@ def write_zip(user, output) -> int:
     data, files = collect(user)
     text = json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
     with translation.override("zh-hant"):
-        summary = render_to_string("privacy/export_summary.html", {"data": json.loads(text), "user": user})
+        readable = _readable(data)
+        readable["account"] = _labelled(type(user), readable["account"])
+        if readable["profile"]:
+            readable["profile"] = _labelled(ApplicantProfile, readable["profile"])
+        summary = render_to_string("privacy/export_summary.html", {"data": readable, "user": user})
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", text)
         archive.writestr("summary.html", summary)

@@ -50,7 +50,8 @@ def _end(cycle, days_ago=400):
         milestone.save()
 
 
-def test_the_dry_run_lists_what_will_go_and_changes_nothing(client):
+def test_the_dry_run_lists_what_will_go_and_changes_nothing(english):
+    client = english
     application = ApplicationFactory()
     documents = upload_required_documents(application)
     cycle = application.program.cycle
@@ -59,7 +60,7 @@ def test_the_dry_run_lists_what_will_go_and_changes_nothing(client):
     page = client.get(reverse("privacy:office_cycle", args=[cycle.pk]), {"dry_run": "1"})
     text = page.content.decode()
     assert page.status_code == 200
-    assert "files_documents" in text and f">{len(documents)}<" in text
+    assert "Files: documents" in text and f">{len(documents)}<" in text
     assert application.program.code in text
     assert not Anonymisation.objects.exists()
     assert User.objects.get(pk=application.applicant_id).email == application.applicant.email

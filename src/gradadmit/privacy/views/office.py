@@ -26,13 +26,16 @@ def cycle_list(request):
 def _context(cycle, *, form=None, retention_form=None, dry_run=False):
     run = selectors.anonymisation_of(cycle)
     retention = retention_for(cycle, now=clock.now())
+    plan = anonymise.plan(cycle) if dry_run else None
     return {
         "cycle": cycle,
         "retention": retention,
         "retention_form": retention_form or RetentionForm(initial={"retention_days": retention.days}),
         "run": run,
         "not_exported": services.admitted_lists_not_exported(cycle),
-        "plan": anonymise.plan(cycle) if dry_run else None,
+        "plan": plan,
+        "plan_rows": anonymise.labelled(plan["counts"]) if plan else [],
+        "report_rows": anonymise.labelled(run.report.get("counts", {})) if run else [],
         "form": form or AnonymiseForm(),
     }
 
@@ -41,7 +44,9 @@ def _context(cycle, *, form=None, retention_form=None, dry_run=False):
 def cycle_anonymisation(request, pk):
     cycle = selectors.cycle_for_office(pk)
     if request.GET.get("partial"):
-        return render(request, "privacy/_anonymisation_status.html", {"run": selectors.anonymisation_of(cycle)})
+        run = selectors.anonymisation_of(cycle)
+        rows = anonymise.labelled(run.report.get("counts", {})) if run else []
+        return render(request, "privacy/_anonymisation_status.html", {"run": run, "report_rows": rows})
     return render(request, "privacy/office_cycle.html", _context(cycle, dry_run=bool(request.GET.get("dry_run"))))
 
 
