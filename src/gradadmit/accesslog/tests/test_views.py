@@ -206,3 +206,18 @@ def test_the_configuration_screens_do_not_show_the_full_number(client):
     response = client.get(reverse("admin:accounts_applicantprofile_change", args=[profile.pk]))
     assert response.status_code == 200
     assert profile.national_id not in response.content.decode()
+
+
+def test_downloading_a_programmes_packet_zip_logs_each_applicant_in_it(client, django_capture_on_commit_callbacks):
+    from gradadmit.documents import services
+
+    office, application = OfficeFactory(), ApplicationFactory()
+    other = ApplicationFactory(program=application.program)
+    with django_capture_on_commit_callbacks(execute=True):
+        build = services.request_packet_build(actor=office, program=application.program)
+    client.force_login(office)
+    response = client.get(reverse("documents:packet_download", args=[build.pk]))
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    assert sorted(events()) == sorted([(office.pk, application.applicant_id, "packet"),
+                                       (office.pk, other.applicant_id, "packet")])  # fmt: skip
