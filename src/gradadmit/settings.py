@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "ninja",  # django-ninja: the API (gradadmit.api); listed for its static Swagger UI files
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -1,4 +1,4 @@
-"""The API's documentation page: Swagger UI from static files (django-ninja's pinned copy), no CDN, no inline code."""
+"""The API's documentation page: Swagger UI from our static files (api/static/api/vendor/), no CDN, no inline code."""
 
 from django.shortcuts import render
 from django.urls import reverse
