@@ -36,6 +36,7 @@ from gradadmit.core.errors import DomainError  # noqa: E402
 from gradadmit.cycles.demo import DEPARTMENT_EMAIL, OFFICE_EMAIL  # noqa: E402
 from gradadmit.cycles.demo_applicants import EMAIL_DOMAIN  # noqa: E402
 from gradadmit.cycles.models import DocumentRequirement  # noqa: E402
+from gradadmit.documents.online_forms import spec_for  # noqa: E402
 from gradadmit.documents.selectors import applicable_requirements  # noqa: E402
 from gradadmit.fees.services import ensure_application_charge  # noqa: E402
 from gradadmit.outbox.models import Email  # noqa: E402
@@ -68,7 +69,7 @@ def main() -> None:
                 items = [
                     {"id": r.pk, "max_bytes": r.max_size_mb * MB, "max_pages": r.max_pages or 99}
                     for r in applicable_requirements(application, profile)
-                    if r.file_kind == DocumentRequirement.FileKind.PDF and r.max_size_mb >= 1
+                    if r.file_kind == DocumentRequirement.FileKind.PDF and r.max_size_mb >= 1 and _takes_a_file(r)
                 ]
             asks = program.recommendation_policy != program.RecommendationPolicy.NONE
             slots = 0
@@ -112,6 +113,12 @@ def main() -> None:
             }
         )
     )
+
+
+def _takes_a_file(requirement) -> bool:
+    """Not an item filled in online (issue 16's forms take no upload unless they are printed to sign)."""
+    spec = spec_for(requirement)
+    return spec is None or spec.needs_signature
 
 
 def _password_check_seconds(user) -> float:

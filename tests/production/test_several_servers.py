@@ -38,7 +38,16 @@ from gradadmit.testing.factories import PASSWORD, ApplicationFactory
 from gradadmit.testing.files import pdf_bytes
 from tests.production.test_production_paths import free_port
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+pytestmark = [
+    pytest.mark.postgres_only,
+    # Decided before any fixture runs, so the SQLite pass does not build a test database for nothing.
+    pytest.mark.skipif(
+        not ON_POSTGRES,
+        reason="several app servers: runs in the PostgreSQL pass (DATABASE_URL=postgres://…, make test-postgres)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -138,8 +147,6 @@ class Cluster:
 
 @pytest.fixture(scope="module")
 def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
-    if connection.vendor != "postgresql":
-        pytest.skip("several app servers: runs in the PostgreSQL pass (DATABASE_URL=postgres://…, make test-postgres)")
     if shutil.which("redis-server") is None:
         _skip("Redis not available: redis-server is not installed (scripts/system_deps.sh --test installs it)")
     if not (BIN / "moto_server").exists():

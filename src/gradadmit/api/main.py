@@ -50,7 +50,9 @@ class PortalApi(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema.get("paths", {}).values():
             for method, operation in operations.items():
-                responses = operation.setdefault("responses", {})
+                # ninja keys responses by int; one key per code in the JSON (Swagger UI refuses duplicates)
+                responses = {str(code): response for code, response in operation.get("responses", {}).items()}
+                operation["responses"] = responses
                 public = not operation.get("security")
                 for status, response in responses.items():
                     content = response.get("content", {})

@@ -69,7 +69,10 @@ def page(queryset, *, listing: str, cursor: str | None, limit: int) -> tuple[lis
     rows = list(queryset.order_by("pk")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, (encode_cursor(listing, rows[-1].pk) if more and rows else None)
+    if not (more and rows):
+        return rows, None
+    last = rows[-1]["id"] if isinstance(rows[-1], dict) else rows[-1].pk  # values() rows or instances
+    return rows, encode_cursor(listing, last)
 
 
 def page_body(items, next_cursor) -> dict:

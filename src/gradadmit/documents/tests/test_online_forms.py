@@ -276,3 +276,33 @@ def test_the_demo_marks_the_essays_and_the_record_as_online_forms():
     }
     assert marked == {"degree-proof": "form-01", "autobiography": "form-03", "study-plan": "form-04", "cv": "form-02",
                       "service-certificate": "form-06"}  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_saving_from_the_same_version_at_once_one_wins_the_other_is_told():
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    application = ApplicationFactory()
+    requirement = online_item(application, "autobiography", "form-03")
+    results = []
+
+    def send(text):
+        client = Client()
+        client.force_login(application.applicant)
+        try:
+            results.append((save(client, application, requirement, 0, text=text).status_code, text))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(f"tab {n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    codes = sorted(code for code, _text in results)
+    assert codes == [200, 409, 409, 409], results  # SQLite serialises writers; PostgreSQL locks the draft row
+    draft = FormDraft.objects.get()
+    assert draft.version == 1 and (200, draft.data["text"]) in results
