@@ -82,3 +82,7 @@ def test_check_in_give_up_promote_and_board(browser, live_server):
     general = places.get_by_role("row").filter(has_text=_("General (一般生)"))
     expect(general.get_by_role("cell")).to_have_text(["2", "0", "2", "0", "1", "0", "0", "0", "0", ""])
     check_a11y(staff, "enrolment-03-board")
+    staff.get_by_role("main").get_by_role("link", name=_("Waitlist"), exact=True).click()
+    expect(staff.get_by_role("heading", level=1)).to_contain_text(_("Waitlist"))
+    expect(staff.get_by_role("main").get_by_role("table").get_by_role("row")).not_to_have_count(1)  # header only
+    check_a11y(staff, "enrolment-04-waitlist")

@@ -77,3 +77,9 @@ def test_post_without_csrf_token_is_refused():
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("account_signup"), {"email": "x@example.tw"})
     assert response.status_code == 403
+
+
+def test_the_password_rules_show_as_a_list_not_as_escaped_html(client):
+    html = client.get(reverse("account_signup")).content.decode()
+    assert '<div class="help" id="id_password1_helptext"><ul><li>' in html
+    assert "&lt;ul&gt;" not in html
