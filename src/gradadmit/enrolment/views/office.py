@@ -216,8 +216,6 @@ VACANCY_COLUMNS = [
 @staff_required()
 def admitted_xlsx(request, pk):
     program = program_for_staff(request.user, pk)
-    # The registrar's copy of the admitted: anonymising the cycle later asks whether this export was made.
-    record_audit(actor=request.user, action="enrolment.admitted_exported", target=program)
     admissions = (
         Admission.objects.filter(program=program)
         .select_related("application__ticket", "applicant__profile")
@@ -230,6 +228,8 @@ def admitted_xlsx(request, pk):
             raise PermissionDenied
         record_accesses(staff=request.user, kind=AccessKind.EXPORT, detail=f"admitted list {program.code}",
                         applicant_ids=admissions.values_list("applicant_id", flat=True))  # fmt: skip
+        # The registrar's copy (with the full numbers it needs): anonymising the cycle later asks whether it was made.
+        record_audit(actor=request.user, action="enrolment.admitted_exported", target=program)
     return exports.xlsx_response(columns=ADMITTED_COLUMNS_FULL if full else ADMITTED_COLUMNS,
                                  rows=admissions.iterator(chunk_size=2000),
                                  filename=exports.export_filename("admitted", program))  # fmt: skip

@@ -64,9 +64,12 @@ def test_admitted_lists_must_reach_the_registrar_first(client, django_capture_on
     office = OfficeFactory()
     with pytest.raises(DomainError, match="registrar"):
         services.start_anonymisation(actor=office, cycle=cycle)
-    # The office's admitted-list export is what records the hand-over.
+    # The office's full admitted-list export (the registrar's copy, with the ID numbers) records the hand-over;
+    # the masked one does not.
     client.force_login(office)
     assert client.get(f"/office/programs/{program.pk}/check-in/admitted.xlsx").status_code == 200
+    assert services.admitted_lists_not_exported(cycle) == [program]
+    assert client.get(f"/office/programs/{program.pk}/check-in/admitted.xlsx?full=1").status_code == 200
     assert services.admitted_lists_not_exported(cycle) == []
     with django_capture_on_commit_callbacks(execute=True):
         run = services.start_anonymisation(actor=office, cycle=cycle)
