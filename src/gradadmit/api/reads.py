@@ -14,6 +14,8 @@ from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Query, Router
 
+from gradadmit.accesslog.services import Kind as AccessKind
+from gradadmit.accesslog.services import record_access
 from gradadmit.api.paging import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -392,6 +394,9 @@ def document_file(request, document_id: int):
     """The same check as the office's document page (documents.selectors.document_for_staff), within the token's
     programmes; served with the same headers (nosniff, no-store, sandbox)."""
     document = one(scoped(request.auth, documents_for_staff(request.auth.user), "application__program"), document_id)
+    # Logged in the applicant's access log as the office page logs it, under the token's owner.
+    record_access(staff=request.auth.user, applicant_id=document.application.applicant_id, kind=AccessKind.DOCUMENT,
+                  detail=f"document #{document.pk} (API token {request.auth.prefix})")  # fmt: skip
     response = serve_document(document, download=True)
     response["ETag"] = f'"{document.sha256}"'
     return response

@@ -117,6 +117,10 @@ def test_document_file_downloads_with_the_pages_headers(world):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     assert response["ETag"] == f'"{world.document.sha256}"'
+    from gradadmit.accesslog.models import AccessEvent
+
+    logged = AccessEvent.objects.get()
+    assert (logged.applicant_id, logged.kind) == (world.document.application.applicant_id, "document")
 
 
 def test_results_list_the_published_outcomes(world):
