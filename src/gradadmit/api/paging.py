@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.core import signing
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,3 +78,18 @@ def page(queryset, *, listing: str, cursor: str | None, limit: int) -> tuple[lis
 
 def page_body(items, next_cursor) -> dict:
     return {"items": items, "next_cursor": next_cursor, "as_of": clock.now()}
+
+
+def filtered_page(queryset, *, listing: str, cursor: str | None, limit: int, changed_since: datetime | None = None,
+                  changed_fields: tuple[str, ...] = (), **lookups) -> tuple[list, str | None]:  # fmt: skip
+    """One page of a listing: each lookup the client gave (None: not asked), and, with `changed_since`, the rows one
+    of whose `changed_fields` is at or after it. The cursor is bound to the listing and these filters."""
+    given = {lookup: value for lookup, value in lookups.items() if value is not None}
+    queryset = queryset.filter(**given)
+    if changed_since is not None:
+        moment = since(changed_since)
+        changed = Q()
+        for name in changed_fields:
+            changed |= Q(**{f"{name}__gte": moment})
+        queryset = queryset.filter(changed)
+    return page(queryset, listing=listing_key(listing, **lookups, since=changed_since), cursor=cursor, limit=limit)

@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import F, Q
+from django.db.models import F
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpResponse
 from django.urls import reverse
@@ -21,6 +21,7 @@ from gradadmit.api.paging import (
     MAX_LIMIT,
     decode_cursor,
     encode_cursor,
+    filtered_page,
     listing_key,
     one,
     page,
@@ -194,17 +195,17 @@ def document_out(d) -> dict:
 def list_documents(request, program: int | None = None, application: int | None = None, current: bool | None = None,
                    updated_since: datetime | None = Since, cursor: str | None = Cursor, limit: int = Limit):  # fmt: skip
     queryset = scoped(request.auth, documents_for_staff(request.auth.user), "application__program")
-    if program is not None:
-        queryset = queryset.filter(application__program_id=program)
-    if application is not None:
-        queryset = queryset.filter(application_id=application)
-    if current is not None:
-        queryset = queryset.filter(is_current=current)
-    if updated_since is not None:
-        moment = since(updated_since)
-        queryset = queryset.filter(Q(uploaded_at__gte=moment) | Q(checked_at__gte=moment) | Q(replaced_at__gte=moment))
-    key = listing_key("documents", program=program, application=application, current=current, since=updated_since)
-    rows, next_cursor = page(queryset, listing=key, cursor=cursor, limit=limit)
+    rows, next_cursor = filtered_page(
+        queryset,
+        listing="documents",
+        cursor=cursor,
+        limit=limit,
+        changed_since=updated_since,
+        changed_fields=("uploaded_at", "checked_at", "replaced_at"),
+        application__program_id=program,
+        application_id=application,
+        is_current=current,
+    )
     return page_body([document_out(d) for d in rows], next_cursor)
 
 
@@ -231,14 +232,16 @@ def payments(token):
 def list_payments(request, program: int | None = None, application: int | None = None,
                   updated_since: datetime | None = Since, cursor: str | None = Cursor, limit: int = Limit):  # fmt: skip
     queryset = payments(request.auth)
-    if program is not None:
-        queryset = queryset.filter(charge__application__program_id=program)
-    if application is not None:
-        queryset = queryset.filter(charge__application_id=application)
-    if updated_since is not None:
-        queryset = queryset.filter(created_at__gte=since(updated_since))
-    key = listing_key("payments", program=program, application=application, since=updated_since)
-    rows, next_cursor = page(queryset, listing=key, cursor=cursor, limit=limit)
+    rows, next_cursor = filtered_page(
+        queryset,
+        listing="payments",
+        cursor=cursor,
+        limit=limit,
+        changed_since=updated_since,
+        changed_fields=("created_at",),
+        charge__application__program_id=program,
+        charge__application_id=application,
+    )
     return page_body([payment_out(p) for p in rows], next_cursor)
 
 
@@ -246,14 +249,16 @@ def list_payments(request, program: int | None = None, application: int | None =
 def list_decisions(request, program: int | None = None, result: ReviewDecision.Result | None = None,
                    updated_since: datetime | None = Since, cursor: str | None = Cursor, limit: int = Limit):  # fmt: skip
     queryset = scoped(request.auth, ReviewDecision.objects.all(), "application__program")
-    if program is not None:
-        queryset = queryset.filter(application__program_id=program)
-    if result is not None:
-        queryset = queryset.filter(result=result)
-    if updated_since is not None:
-        queryset = queryset.filter(decided_at__gte=since(updated_since))
-    key = listing_key("decisions", program=program, result=result, since=updated_since)
-    rows, next_cursor = page(queryset, listing=key, cursor=cursor, limit=limit)
+    rows, next_cursor = filtered_page(
+        queryset,
+        listing="decisions",
+        cursor=cursor,
+        limit=limit,
+        changed_since=updated_since,
+        changed_fields=("decided_at",),
+        application__program_id=program,
+        result=result,
+    )
     items = [{"application_id": d.application_id, "result": d.result, "reason": d.reason, "message": d.message,
               "supplement_until": d.supplement_until, "by_committee": d.by_committee,
               "committee_reference": d.committee_reference, "decided_at": d.decided_at} for d in rows]  # fmt: skip
@@ -274,14 +279,16 @@ def stage_scores(token):
 def list_stage_scores(request, program: int | None = None, stage: int | None = None,
                       updated_since: datetime | None = Since, cursor: str | None = Cursor, limit: int = Limit):  # fmt: skip
     queryset = stage_scores(request.auth)
-    if program is not None:
-        queryset = queryset.filter(application__program_id=program)
-    if stage is not None:
-        queryset = queryset.filter(stage__order=stage)
-    if updated_since is not None:
-        queryset = queryset.filter(updated_at__gte=since(updated_since))
-    key = listing_key("scores", program=program, stage=stage, since=updated_since)
-    rows, next_cursor = page(queryset, listing=key, cursor=cursor, limit=limit)
+    rows, next_cursor = filtered_page(
+        queryset,
+        listing="scores",
+        cursor=cursor,
+        limit=limit,
+        changed_since=updated_since,
+        changed_fields=("updated_at",),
+        application__program_id=program,
+        stage__order=stage,
+    )
     return page_body([stage_score_out(s) for s in rows], next_cursor)
 
 
@@ -307,15 +314,16 @@ def _runs(token):
 def list_runs(request, program: int | None = None, state: RankingRun.State | None = None,
               updated_since: datetime | None = Since, cursor: str | None = Cursor, limit: int = Limit):  # fmt: skip
     queryset = _runs(request.auth)
-    if program is not None:
-        queryset = queryset.filter(program_id=program)
-    if state is not None:
-        queryset = queryset.filter(state=state)
-    if updated_since is not None:
-        moment = since(updated_since)
-        queryset = queryset.filter(Q(created_at__gte=moment) | Q(published_at__gte=moment))
-    key = listing_key("runs", program=program, state=state, since=updated_since)
-    rows, next_cursor = page(queryset, listing=key, cursor=cursor, limit=limit)
+    rows, next_cursor = filtered_page(
+        queryset,
+        listing="runs",
+        cursor=cursor,
+        limit=limit,
+        changed_since=updated_since,
+        changed_fields=("created_at", "published_at"),
+        program_id=program,
+        state=state,
+    )
     return page_body([run_out(r) for r in rows], next_cursor)
 
 
@@ -367,18 +375,16 @@ def admissions(token):
 def list_admissions(request, program: int | None = None, status: Admission.Status | None = None,
                     updated_since: datetime | None = Since, cursor: str | None = Cursor, limit: int = Limit):  # fmt: skip
     queryset = admissions(request.auth)
-    if program is not None:
-        queryset = queryset.filter(program_id=program)
-    if status is not None:
-        queryset = queryset.filter(status=status)
-    if updated_since is not None:
-        moment = since(updated_since)
-        queryset = queryset.filter(
-            Q(created_at__gte=moment) | Q(checked_in_at__gte=moment) | Q(closed_at__gte=moment)
-            | Q(given_up_at__gte=moment)
-        )  # fmt: skip
-    key = listing_key("admissions", program=program, status=status, since=updated_since)
-    rows, next_cursor = page(queryset, listing=key, cursor=cursor, limit=limit)
+    rows, next_cursor = filtered_page(
+        queryset,
+        listing="admissions",
+        cursor=cursor,
+        limit=limit,
+        changed_since=updated_since,
+        changed_fields=("created_at", "checked_in_at", "closed_at", "given_up_at"),
+        program_id=program,
+        status=status,
+    )
     return page_body([admission_out(a) for a in rows], next_cursor)
 
 
