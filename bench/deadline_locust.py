@@ -340,16 +340,23 @@ def cpu_seconds(spec: dict) -> dict[str, float]:
             except psutil.Error:
                 continue
         totals[group] = total
-    if spec.get("database"):
-        total = 0.0
+    if spec.get("database"):  # one entry per backend: Django replaces its connections (CONN_MAX_AGE) mid-step
         for process in psutil.process_iter(["cmdline"]):
             title = " ".join(process.info["cmdline"] or [])
             if title.startswith("postgres:") and f" {spec['database']} " in title:
                 with contextlib.suppress(psutil.Error):
                     times = process.cpu_times()
-                    total += times.user + times.system
-        totals["database"] = total
+                    totals[f"database:{process.pid}"] = times.user + times.system
     return totals
+
+
+def cpu_used(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """CPU seconds used between two cpu_seconds() readings, per group (a backend gone by `after` is left out)."""
+    used: dict[str, float] = {}
+    for key, seconds in after.items():
+        group = key.split(":", 1)[0]
+        used[group] = used.get(group, 0.0) + max(0.0, seconds - before.get(key, 0.0))
+    return used
 
 
 def warm_up(spec: dict, per_host: int = 6) -> None:
@@ -414,7 +421,7 @@ def run_steps(spec: dict) -> dict:
             started = time.monotonic()
             gevent.sleep(spec["step_seconds"])
             elapsed = time.monotonic() - started
-            cpu = {group: max(0.0, used - cpu_before.get(group, 0.0)) for group, used in cpu_seconds(spec).items()}
+            cpu = cpu_used(cpu_before, cpu_seconds(spec))
             total = env.stats.total
             step = {"users": users, "seconds": round(elapsed, 2), **_figures(total)}
             step["rate"] = round(total.num_requests / elapsed, 2)
