@@ -7,8 +7,8 @@ SPEC: {"hosts": [base URLs], "seed": <bench/seed_deadline.py's JSON>, "steps": [
 "settle_seconds": s, "warmup_seconds": s, "spawn_rate": users/s, "think": [min, max], "p95_ms": 500,
 "stop_p95_ms": 2000}. Each step brings the users up to its count (spawn_rate new users a second, each signing in),
 lets them settle, then measures `step_seconds`. The driver stops after the first step with a failure or a p95 over
-stop_p95_ms (past the target, so the plot shows how latency grows beyond it). RESULT: per step the users, the measured request
-rate, the percentiles and failures, overall and per request name.
+stop_p95_ms (past the target, so the plot shows how latency grows beyond it). RESULT: per step the users, the
+measured request rate, the percentiles and failures, overall and per request name, and the CPU time used.
 
 The mix (weights are per user class and per task; the reasoning is with each):
 - Applicants (ApplicantUser, weight 90): on the last night almost everyone on the site is an applicant finishing an
