@@ -18,8 +18,10 @@ depends on what else the machine runs (the rates do).
 
 Environment: BENCH_DEADLINE_SETUPS (sqlite,postgres), BENCH_DEADLINE_APPLICANTS (60), BENCH_DEADLINE_SEED (2026),
 BENCH_DEADLINE_USERS (the steps: 4,8,14,22,32,45,60,80,100,130), BENCH_DEADLINE_STEP_SECONDS (20),
-BENCH_DEADLINE_SETTLE_SECONDS (6), BENCH_DEADLINE_WARMUP_SECONDS (15, before the first step), BENCH_DEADLINE_SPAWN_RATE (new users a second: 3), BENCH_DEADLINE_THINK (think time range in seconds: 1,5),
-BENCH_DEADLINE_HEALTHZ_SECONDS (8), BENCH_DEADLINE_STOP_P95_MS (2000), BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/gradadmit_load).
+BENCH_DEADLINE_SETTLE_SECONDS (6), BENCH_DEADLINE_WARMUP_SECONDS (15, before the first step),
+BENCH_DEADLINE_SPAWN_RATE (new users a second: 3), BENCH_DEADLINE_THINK (think time range in seconds: 1,5),
+BENCH_DEADLINE_HEALTHZ_SECONDS (8), BENCH_DEADLINE_STOP_P95_MS (2000),
+BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/gradadmit_load).
 """
 
 import json
