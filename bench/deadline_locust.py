@@ -308,7 +308,7 @@ class StaffUser(PortalUser):
 
     @task(1)
     def search(self):
-        self.get(f"/office/search/?q={random.choice(['王', '林', 'demo-applicant', '陳'])}", "applicant search")
+        self.get(f"/office/search/?q={random.choice(['王小', '林怡', 'demo-applicant', '陳建'])}", "applicant search")
 
 
 # --- the driver -------------------------------------------------------------------------------------------------
