@@ -91,7 +91,7 @@ def practice_email(application, *, to: str, subject: str, body: str) -> tuple[st
 def pay_practice_fee(*, applicant, application):
     """Mark the practice application's fee paid (a sample payment: no money, no bank). Returns the charge."""
     from gradadmit.fees.models import Charge, Payment
-    from gradadmit.fees.services import _add_payment, ensure_application_charge
+    from gradadmit.fees.services import add_payment, ensure_application_charge
 
     if not application.program.cycle.is_practice or application.applicant_id != applicant.id:
         raise DomainError(_("Only a practice application can be paid this way."))
@@ -99,7 +99,7 @@ def pay_practice_fee(*, applicant, application):
         charge = ensure_application_charge(application)
         if charge.status == Charge.Status.PAID:
             return charge
-        _add_payment(actor=applicant, charge_id=charge.pk, amount=charge.amount_due - charge.amount_received,
+        add_payment(actor=applicant, charge_id=charge.pk, amount=charge.amount_due - charge.amount_received,
                      method=Payment.Method.CASH, received_at=clock.now(), note=PRACTICE_MARK,
                      action="practice.sample_payment")  # fmt: skip
     return Charge.objects.get(pk=charge.pk)

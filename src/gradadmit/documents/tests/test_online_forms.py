@@ -116,7 +116,7 @@ def test_two_tabs_saving_the_same_draft_the_stale_one_is_told_and_nothing_is_ove
     earlier = save(client, application, requirement, 1, text="first tab's newer typing")
     assert earlier.status_code == 409
     answer = earlier.json()
-    assert answer["conflict"] and answer["version"] == 2 and "another tab" in answer["error"]
+    assert answer["conflict"] and answer["version"] == 2 and "另一個分頁" in answer["error"]
     assert FormDraft.objects.get().data["text"] == "second tab, later"
     forced = save(client, application, requirement, 1, text="first tab's newer typing", force="1")
     assert forced.status_code == 200 and forced.json()["version"] == 3

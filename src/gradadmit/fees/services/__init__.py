@@ -19,6 +19,7 @@ from gradadmit.fees.services.imports import (  # noqa: F401
     statement_sync_bytes,
 )
 from gradadmit.fees.services.payments import (  # noqa: F401
+    add_payment,
     record_payment,
     record_refund,
 )

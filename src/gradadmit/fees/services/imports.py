@@ -27,7 +27,7 @@ from gradadmit.fees.models import (
     StatementLine,
     VirtualAccount,
 )
-from gradadmit.fees.services.payments import _add_payment
+from gradadmit.fees.services.payments import add_payment
 from gradadmit.fees.virtual_accounts import InvalidAccount, validate
 from gradadmit.notifications.services import notify
 
@@ -280,14 +280,14 @@ def resolve_line(*, actor, line: StatementLine, action: str, note: str, charge: 
                 raise DomainError(_("This line is already paid into a charge."))
             if not locked.amount or locked.amount <= 0:
                 raise DomainError(_("This line has no positive amount to assign; dismiss it or mark it for refund."))
-            _add_payment(actor=actor, charge_id=charge.pk, amount=locked.amount, method=Payment.Method.BANK,
+            add_payment(actor=actor, charge_id=charge.pk, amount=locked.amount, method=Payment.Method.BANK,
                          received_at=locked.value_at or clock.now(), note=note.strip(), line=locked,
                          action="fees.line_assigned")  # fmt: skip
             locked.charge = charge
             resolution = StatementLine.Resolution.ASSIGNED
         elif action == "refund":
             if has_payment:
-                _add_payment(actor=actor, charge_id=locked.charge_id, amount=-locked.amount,
+                add_payment(actor=actor, charge_id=locked.charge_id, amount=-locked.amount,
                              method=Payment.Method.REFUND, received_at=clock.now(), note=note.strip(),
                              action="fees.refund")  # fmt: skip
             resolution = StatementLine.Resolution.REFUND

@@ -12,8 +12,10 @@ from gradadmit.fees.models import (
 )
 
 
-def _add_payment(*, actor, charge_id: int, amount: int, method: str, received_at, note: str, line=None,
+def add_payment(*, actor, charge_id: int, amount: int, method: str, received_at, note: str, line=None,
                  action: str) -> Payment:  # fmt: skip
+    """Record one payment (a refund when negative) on the charge, under its row lock, and audit it as `action`: the
+    step every way of paying shares (by hand, a statement line, a practice cycle's sample payment)."""
     charge = Charge.objects.select_for_update().get(pk=charge_id)
     before = snapshot(charge, ["amount_received", "amount_refunded", "status"])
     payment = Payment.objects.create(charge=charge, amount=amount, method=method, received_at=received_at,
@@ -38,7 +40,7 @@ def record_payment(*, actor, charge: Charge, amount: int, method: str, received_
     if not note.strip():
         raise DomainError(_("Add a note: the money order number, or who paid in cash."))
     with transaction.atomic():
-        return _add_payment(actor=actor, charge_id=charge.pk, amount=amount, method=method, received_at=received_at,
+        return add_payment(actor=actor, charge_id=charge.pk, amount=amount, method=method, received_at=received_at,
                             note=note.strip(), action="fees.payment_by_hand")  # fmt: skip
 
 
@@ -54,5 +56,5 @@ def record_refund(*, actor, charge: Charge, amount: int, note: str) -> Payment:
             raise DomainError(
                 _("Only NT$ %(received)s was received; a refund cannot be larger.") % {"received": f"{received:,}"}
             )
-        return _add_payment(actor=actor, charge_id=charge.pk, amount=-amount, method=Payment.Method.REFUND,
+        return add_payment(actor=actor, charge_id=charge.pk, amount=-amount, method=Payment.Method.REFUND,
                             received_at=clock.now(), note=note.strip(), action="fees.refund")  # fmt: skip

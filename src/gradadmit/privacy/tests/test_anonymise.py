@@ -62,7 +62,7 @@ def test_running_twice_does_nothing_more(django_capture_on_commit_callbacks):
             services.start_anonymisation(actor=office, cycle=cycle, registrar_confirmed=True)
         audit = AuditEntry.objects.count()
         users = list(User.objects.order_by("pk").values_list("pk", "email"))
-        with pytest.raises(services.DomainError, match="nothing more"):
+        with pytest.raises(services.DomainError, match="無需再執行"):
             services.start_anonymisation(actor=office, cycle=cycle, registrar_confirmed=True)
         run = Anonymisation.objects.get(cycle=cycle)
         services.run_anonymisation(run)  # the task delivered twice: nothing

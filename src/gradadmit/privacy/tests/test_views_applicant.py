@@ -69,10 +69,10 @@ def test_deleting_with_a_submitted_application_is_refused_with_the_reason(client
     application = ApplicationFactory()
     client.force_login(application.applicant)
     page = client.get(reverse("privacy:my_data"))
-    assert "1 submitted application(s)" in page.content.decode()
+    assert "您有 1 筆已送出的報名" in page.content.decode()
     response = client.post(reverse("privacy:delete_account"), {"password": PASSWORD, "confirm": "on"})
     assert response.status_code == 400
-    assert "Withdraw them first" in response.content.decode()
+    assert "請先撤回報名" in response.content.decode()
     assert User.objects.filter(pk=application.applicant_id, is_active=True).exists()
 
 
