@@ -254,7 +254,9 @@ def test_office_postpones_the_interview_and_the_applicant_prints_the_reissued_ti
     check_a11y(office, "postpone-03-applied")
 
     # --- The public announcement. ------------------------------------------------------------------------------
-    office.get_by_role("main").get_by_role("link", name=re.compile("延|Postpone")).click()
+    office.get_by_role("main").get_by_role(
+        "link", name=re.compile("^(延期：|Postponement: )")
+    ).click()  # the announcement
     expect(office.get_by_role("main")).to_contain_text("颱風警報")
     check_a11y(office, "postpone-04-announcement")
 
