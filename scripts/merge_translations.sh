@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Merge pending translations into the zh_Hant catalogue; print what is still untranslated.
 set -e
-cd "${1:-/work/main}"
+cd "${1:-$(dirname "$0")/..}"
 .venv/bin/python manage.py makemessages -l zh_Hant --no-location -e html,txt,py --ignore=.venv --ignore=bench --ignore=tests --ignore=reports --ignore=data -v0
 .venv/bin/python - <<'PY'
 import polib
