@@ -224,6 +224,7 @@ GRADADMIT_SCHEDULE = [
     {"name": "offer-lapses", "task": "gradadmit.enrolment.tasks.lapse_overdue_offers", "every": 300},
     {"name": "scheduled-publications", "task": "gradadmit.scoring.tasks.publish_due_runs", "every": 60},
     {"name": "job-history", "task": "gradadmit.core.tasks.prune_job_history", "every": 86400},
+    {"name": "database-statistics", "task": "gradadmit.core.tasks.refresh_database_statistics", "every": 3600},
     {"name": "practice-wipe", "task": "gradadmit.practice.tasks.wipe_practice_data_on_schedule", "every": 3600},
 ]  # fmt: skip
 # Practice cycles (模擬報名): practice accounts and all they did are deleted this long after registering.

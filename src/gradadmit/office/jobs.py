@@ -26,6 +26,7 @@ JOB_LABELS = {
     "gradadmit.enrolment.tasks.fill_vacancies_task": gettext_lazy("Waitlist promotion"),
     "gradadmit.enrolment.tasks.lapse_overdue_offers": gettext_lazy("Check-in deadline lapses"),
     "gradadmit.core.tasks.prune_job_history": gettext_lazy("Job history retention"),
+    "gradadmit.core.tasks.refresh_database_statistics": gettext_lazy("Database statistics"),
 }
 STATUS_LABELS = {
     TaskResultStatus.READY: pgettext_lazy("job status", "Waiting"),

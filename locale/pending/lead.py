@@ -1,0 +1,3 @@
+T = {
+    "Database statistics": "資料庫統計資訊",
+}
