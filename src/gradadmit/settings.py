@@ -94,6 +94,12 @@ ROOT_URLCONF = "gradadmit.urls"
 FORM_RENDERER = "gradadmit.core.renderers.PortalFormRenderer"  # Jinja2 for form widgets and field groups
 WSGI_APPLICATION = "gradadmit.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# Argon2id at OWASP's recommended parameters (accounts/hashers.py); PBKDF2 stays to check, and upgrade at sign-in,
+# the passwords stored before.
+PASSWORD_HASHERS = [
+    "gradadmit.accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 
 TEMPLATES = [
     {
