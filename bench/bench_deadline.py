@@ -89,7 +89,8 @@ def run_setup(setup, config: dict, commit: str) -> dict:
         harness.log(
             f"{setup.name}: seeded {config['applicants']} demo applicants (seed {config['seed']}) in "
             f"{time.monotonic() - began:.0f} s: {len(seed['applicants'])} with active applications, "
-            f"{len(seed['letters'])} letters to write; one password check (PBKDF2) {seed['password_check_ms']} ms"
+            f"{len(seed['letters'])} letters to write; one password check ({seed.get('password_hasher', '?')}) "
+            f"{seed['password_check_ms']} ms"
         )
         setup.start_app()
         healthz = healthz_rate(setup, config["healthz_seconds"])
@@ -136,6 +137,7 @@ def run_setup(setup, config: dict, commit: str) -> dict:
         "cpus": cpus,
         "healthz_rps": round(healthz.rps, 1),
         "password_check_ms": seed["password_check_ms"],
+        "password_hasher": seed.get("password_hasher"),
         "load_average": {"before": [round(v, 2) for v in load_before], "after": [round(v, 2) for v in load_after]},
         "sustainable_rps": sustainable,
         "per_core_rps": round(sustainable / cpus, 2),

@@ -100,6 +100,7 @@ def main() -> None:
             {
                 "password": settings.GRADADMIT_DEMO_PASSWORD,
                 "password_check_ms": round(hash_seconds * 1000),
+                "password_hasher": users.first().password.split("$", 1)[0],
                 "applicants": applicants,
                 "letters": links["open"],
                 "finished_letters": links["finished"],
