@@ -24,14 +24,18 @@ def slip_context(charge, application, bank) -> dict:
         "qr": qr_svg_data_uri(account.number),
         "due_roc": format_roc_datetime(charge.due_at),
         "due_day_roc": format_roc_date(charge.due_at),
-        "printed_roc": format_roc_datetime(clock.now()),
+        "printed_roc": format_roc_date(clock.now()),  # the day, so a slip printed again that day is the same PDF
     }
+
+
+SLIP_CACHE_SECONDS = 6 * 3600  # applicants print and reprint the slip; a changed charge is a new document
 
 
 def render_slip(charge, application, bank) -> bytes:
     from gradadmit.core.pdf import render_pdf
 
-    return render_pdf("fees/slip.html", slip_context(charge, application, bank), language="zh-hant")
+    context = slip_context(charge, application, bank)
+    return render_pdf("fees/slip.html", context, language="zh-hant", cache_seconds=SLIP_CACHE_SECONDS)
 
 
 def slip_filename(charge) -> str:

@@ -167,6 +167,23 @@ def test_render_pdf_uses_the_language_given(tmp_path):
     assert active_after == "zh-hant"
 
 
+def test_cached_renders_reuse_the_pdf_of_equal_html_and_render_changed_html_again(monkeypatch):
+    from django.core.cache import cache
+
+    cache.clear()
+    renders = []
+    real = pdf.html_to_pdf
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html, **kw: renders.append(html) or real(html, **kw))
+    first = pdf.render_pdf("pdf/base.html", {}, language="zh-hant", cache_seconds=60)
+    again = pdf.render_pdf("pdf/base.html", {}, language="zh-hant", cache_seconds=60)
+    english = pdf.render_pdf("pdf/base.html", {}, language="en", cache_seconds=60)
+    uncached = pdf.render_pdf("pdf/base.html", {}, language="zh-hant")
+    assert first == again and first.startswith(b"%PDF")
+    assert english != first
+    assert len(renders) == 3  # zh-hant once, en once, and the uncached call always renders
+    assert uncached.startswith(b"%PDF")
+
+
 def test_qr_code_is_an_svg_data_uri_that_draws(tmp_path):
     uri = pdf.qr_svg_data_uri("GA-115-000123")
     assert uri.startswith("data:image/svg+xml")
