@@ -67,7 +67,8 @@ class Table:
     columns: tuple[Field, ...]
     rows: int
     required: bool = False
-    help: str = ""
+    help: str = ""  # shown on the page
+    hint_zh: str = ""  # the brochure's instruction printed with the table (請依序填寫三個最高學歷)
 
     def cell(self, row: int, column: Field) -> Field:
         return Field(
@@ -267,8 +268,10 @@ class FormSpec:
                     for row in range(1, item.rows + 1):
                         cells = item.row_fields(row)
                         rows.append([shown(cell, answers.get(cell.name, "")) for cell in cells])
-                    items.append({"table": {"zh": item.zh, "en": str(item.en), "rows": rows,
-                                            "columns": [{"zh": c.zh, "en": str(c.en)} for c in item.columns]}})  # fmt: skip
+                    items.append({"table": {"name": item.name, "zh": item.zh, "en": str(item.en), "rows": rows,
+                                            "hint_zh": item.hint_zh, "help": str(item.help),
+                                            "columns": [{"name": c.name, "zh": c.zh, "en": str(c.en)}
+                                                        for c in item.columns]}})  # fmt: skip
                 else:
                     items.append({"note": {"zh": item.zh.format_map(known), "en": str(item.en).format_map(known)}})
             if pairs:

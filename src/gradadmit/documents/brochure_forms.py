@@ -97,6 +97,45 @@ FORM_1 = FormSpec(
 
 # --- 附件二 學經歷表 ---------------------------------------------------------------------------------------------
 
+
+# The brochure prints a row's from and until months in one column (修業起訖年月): (zh, en) of that column per table.
+_PERIOD_COLUMNS = {"education": ("修業起訖年月", "Period of study"), "job": ("起訖年月", "Period of employment")}
+
+
+def _arrange_record(answers: dict) -> dict:
+    """附件二 for its own template (documents/pdf/education_record.html), which prints it as the brochure does: one
+    ruled table on one A4 page. The contact details go into the head grid with the facts (the template reads them
+    from `answers`); then each table under its section's heading, its start and end months in one column as the
+    brochure has them; then the free texts as labelled rows."""
+    tables, texts = [], []
+    for section in FORM_2.printable(answers):
+        for item in section["items"]:
+            if "table" in item:
+                table = {**item["table"], "zh": section["zh"], "en": section["en"]}
+                if table["name"] in _PERIOD_COLUMNS:
+                    table = _one_period_column(table, *_PERIOD_COLUMNS[table["name"]])
+                tables.append(table)
+            elif "field" in item:
+                texts.append(item["field"])
+    return {"tables": tables, "texts": texts}
+
+
+def _one_period_column(table: dict, zh: str, en: str) -> dict:
+    """The table with its adjacent `start` and `end` columns printed as one `period` column ("107年9月–111年6月")."""
+    names = [column["name"] for column in table["columns"]]
+    at = names.index("start")
+    assert names[at + 1] == "end"
+
+    def period(start, end):
+        return f"{start}–{end}" if start or end else ""
+
+    return {
+        **table,
+        "columns": [*table["columns"][:at], {"name": "period", "zh": zh, "en": en}, *table["columns"][at + 2 :]],
+        "rows": [[*row[:at], period(row[at], row[at + 1]), *row[at + 2 :]] for row in table["rows"]],
+    }
+
+
 FORM_2 = FormSpec(
     key="form-02",
     number_zh="附件二",
@@ -104,6 +143,8 @@ FORM_2 = FormSpec(
     title_zh="學經歷表",
     title_en=_("Education and experience record"),
     facts=(NAME, GENDER, IDENTITY, ID_NUMBER, BIRTH_DATE, PROGRAM),
+    pdf_template="documents/pdf/education_record.html",
+    arrange=_arrange_record,
     sections=(
         Section("聯絡資料", _("Contact details"), (
             Field("address", "通訊地址", _("Mailing address"), max_length=200, required=True, prefill="address"),
@@ -115,6 +156,7 @@ FORM_2 = FormSpec(
         Section("學歷", _("Education"), (
             Table("education", "學歷", _("Degree"), rows=3, required=True,
                   help=_("Your three highest degrees, the highest first; say so for a degree from abroad."),
+                  hint_zh="國外學歷請註明；請依序填寫三個最高學歷",
                   columns=(
                       Field("school", "學校名稱", _("School"), max_length=60, required=True, prefill="school"),
                       Field("department", "院系別", _("College and department"), max_length=60, required=True,
@@ -126,6 +168,7 @@ FORM_2 = FormSpec(
         )),
         Section("經歷", _("Experience"), (
             Table("job", "經歷", _("Job"), rows=3, help=_("Your three most recent jobs, the latest first."),
+                  hint_zh="請依序填寫最近的三個工作經歷",
                   columns=(
                       Field("employer", "服務機關名稱", _("Employer"), max_length=60, required=True,
                             prefill="employer"),
