@@ -110,6 +110,7 @@ def test_filename_carries_the_programme_code_and_the_date():
     )
 
 
+@pytest.mark.django_db  # closing the response sends request_finished, which closes the database connections
 def test_response_streams_a_file_with_both_filename_forms():
     response = xlsx_response(columns=COLUMNS, rows=[a_row()], filename="admitted-M01-2026-11-29.xlsx")
     assert response["Content-Disposition"] == (
