@@ -34,8 +34,8 @@ VENV_BIN = REPO / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 GUNICORN = str(VENV_BIN / "gunicorn") if (VENV_BIN / "gunicorn").exists() else "gunicorn"
 HOST = "127.0.0.1"  # never anything else
-WEB_WORKERS = 2  # as scripts/serve.sh
-WEB_THREADS = 8
+WEB_WORKERS = int(os.environ.get("WEB_WORKERS", "2"))  # as scripts/serve.sh
+WEB_THREADS = int(os.environ.get("WEB_THREADS", "8"))
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(M)sms'  # as scripts/serve.sh
 REQUEST_TIMEOUT = 10.0  # seconds, one request
 # Settings that would point the bench away from its own SQLite file and local files, or turn on HTTPS redirects.
