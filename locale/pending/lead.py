@@ -1,3 +1,0 @@
-T = {
-    "Database statistics": "資料庫統計資訊",
-}
