@@ -2,6 +2,8 @@
 
 import io
 import os
+import shutil
+import subprocess
 
 import pikepdf
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -96,3 +98,16 @@ def pdf_outline(data_or_path) -> list[tuple[str, int]]:
                 target = destination[0] if isinstance(destination, pikepdf.Array) else None
                 marks.append((item.title, pages.get(target.objgen, -1) if target is not None else -1))
         return marks
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    """The text of a PDF (poppler's pdftotext); the test is skipped where poppler-utils is not installed."""
+    import pytest  # the demo generator imports this module too, where pytest is not installed
+
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    path = tmp_path / "document.pdf"
+    path.write_bytes(data)
+    # The tool's absolute path and a file the test wrote: no untrusted input.
+    return subprocess.run([pdftotext, str(path), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603

@@ -1,7 +1,5 @@
 """Items filled online with a brochure form: the office's choice, drafts across tabs, lengths, deadline, PDF."""
 
-import shutil
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -14,6 +12,7 @@ from gradadmit.documents import online_forms
 from gradadmit.documents.brochure_forms import ESSAY_LIMIT, FORM_1, FORM_3
 from gradadmit.documents.models import Document, FormDraft
 from gradadmit.testing.factories import ApplicationFactory, OfficeFactory
+from gradadmit.testing.files import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -40,14 +39,6 @@ def autobiography(client):
     application = ApplicationFactory()
     client.force_login(application.applicant)
     return application, online_item(application, "autobiography", "form-03")
-
-
-def pdf_text(data: bytes, tmp_path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) not installed")
-    path = tmp_path / "form.pdf"
-    path.write_bytes(data)
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 # --- the office's choice ------------------------------------------------------------------------------------------

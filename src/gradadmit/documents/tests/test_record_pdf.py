@@ -1,8 +1,6 @@
 """附件二 學經歷表 as printed: the brochure's one A4 page when every row is filled, whole when longer."""
 
 import io
-import shutil
-import subprocess
 
 import pikepdf
 import pytest
@@ -11,6 +9,7 @@ from gradadmit.core import formspec
 from gradadmit.documents import online_forms
 from gradadmit.documents.brochure_forms import FORM_2
 from gradadmit.testing.factories import ApplicationFactory
+from gradadmit.testing.files import pdf_text
 from gradadmit.testing.forms import filled_form_2
 
 pytestmark = pytest.mark.django_db
@@ -28,19 +27,11 @@ def pages(data: bytes) -> list:
         return [[float(n) for n in page.mediabox] for page in pdf.pages]
 
 
-def text(data: bytes, tmp_path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) not installed")
-    path = tmp_path / "form.pdf"
-    path.write_bytes(data)
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
 def test_every_row_filled_prints_on_one_a4_page_as_the_brochure_lays_it_out(tmp_path):
     application = ApplicationFactory(identity="in_service")
     data = render(application, filled_form_2())
     assert len(pages(data)) == 1 and pages(data)[0] == pytest.approx([0, 0, 595.28, 841.89], abs=0.5)  # A4
-    printed = text(data, tmp_path)
+    printed = pdf_text(data, tmp_path)
     assert "107年9月–111年6月" in printed  # 修業起訖年月: one column, as on the brochure
     assert "■在職生" in printed and "□一般生" in printed
     for row in range(1, 6):
@@ -52,4 +43,4 @@ def test_answers_at_every_maximum_run_on_to_further_pages_with_nothing_cut(tmp_p
     data = render(ApplicationFactory(), answers)
     assert len(pages(data)) > 1
     typed = sum(f.max_length for f in FORM_2.fields if f.kind != formspec.MONTH)
-    assert text(data, tmp_path).count("測") == typed  # every character of every answer is printed
+    assert pdf_text(data, tmp_path).count("測") == typed  # every character of every answer is printed
