@@ -1,4 +1,4 @@
-"""The query planner's statistics (scheduled hourly, and after migrate).
+"""The query planner's statistics (the hourly `database-statistics` job; a worker runs it when it starts).
 
 SQLite plans from statistics only once ANALYZE has run: without them it takes any index on a filtered column for a
 selective one. The API's keyset pages (`program_id IN (...) AND id > cursor ORDER BY id LIMIT 101`) then walk the
