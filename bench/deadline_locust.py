@@ -27,6 +27,8 @@ The mix (weights are per user class and per task; the reasoning is with each):
 Think times are scaled down (1-5 s by default, BENCH_DEADLINE_THINK) from the tens of seconds a person takes: what
 the server sees is the request rate, and a shorter think time reaches a rate with fewer simulated users (gevent
 greenlets in one process on this 2-core machine).
+A form post and the page its redirect leads to are two requests, as the server sees them: the post (which must be
+answered by a redirect) under its own name, the page under that page's name (an upload lands on "documents page").
 """
 
 import contextlib
@@ -89,6 +91,7 @@ class PortalUser(FastHttpUser):
 
     abstract = True
     host = "http://127.0.0.1"
+    home_name = "考生專區 /me/"  # where a sign-in lands
 
     def on_start(self) -> None:
         number = next(_addresses)
@@ -98,18 +101,28 @@ class PortalUser(FastHttpUser):
     def url(self, path: str) -> str:
         return random.choice(self.hosts) + path  # each request to any app server: they share everything
 
-    def get(self, path: str, name: str, expect: bytes | None = None):
-        with self.client.get(self.url(path), name=name, headers=self.headers(), catch_response=True) as reply:
+    def get(self, path: str, name: str, expect: bytes | None = None, *, host: bool = True):
+        url = self.url(path) if host else path  # host=False: `path` is already a full URL (a redirect's target)
+        with self.client.get(url, name=name, headers=self.headers(), catch_response=True) as reply:
             _check(reply, expect)
             return reply
 
-    def post(self, path: str, name: str, *, data, content_type=None, expect: bytes | None = None):
+    def post(self, path: str, name: str, *, data, then: str, content_type=None, expect: bytes | None = None):
+        """A form post answered by a redirect (anything else fails), then the page it redirects to, as a request of
+        its own named `then`: the server serves two requests, and the rates and percentiles count both."""
         headers = self.headers()
         if content_type:
             headers["Content-Type"] = content_type
-        with self.client.post(self.url(path), name=name, data=data, headers=headers, catch_response=True) as reply:
-            _check(reply, expect)
-            return reply
+        url = self.url(path)
+        with self.client.post(url, name=name, data=data, headers=headers, catch_response=True,
+                              allow_redirects=False) as reply:  # fmt: skip
+            location = reply.headers.get("Location") if reply.status_code == 302 else None
+            if location is None:
+                _check(reply, expect=b"\0")  # a form shown again with its errors, or an error status
+                return reply
+            reply.success()
+        base = url.split("/", 3)
+        return self.get(location if "://" in location else f"{base[0]}//{base[2]}{location}", then, expect, host=False)
 
     def headers(self) -> dict[str, str]:
         # One Host for every server, as behind a load balancer (allauth keys the sign-in limit by host and email).
@@ -126,7 +139,7 @@ class PortalUser(FastHttpUser):
         if token is None:
             return False
         data = {"csrfmiddlewaretoken": token, "login": email, "password": SPEC["seed"]["password"]}
-        reply = self.post("/accounts/login/", "sign in (POST)", data=data)
+        reply = self.post("/accounts/login/", "sign in (POST)", data=data, then=self.home_name)
         return reply.status_code == 200 and b"/accounts/logout/" in (reply.content or b"")
 
 
@@ -198,7 +211,7 @@ class ApplicantUser(PortalUser):
             {"csrfmiddlewaretoken": token}, "file", "document.pdf", random.choice(PDFS[size])
         )
         path = f"/me/applications/{app['id']}/documents/{item['id']}/"
-        return self.post(path, "upload a PDF (1-5 MB)", data=body, content_type=content_type)
+        return self.post(path, "upload a PDF (1-5 MB)", data=body, content_type=content_type, then="documents page")
 
     @task(8)
     def fees(self):
@@ -240,14 +253,16 @@ class ApplicantUser(PortalUser):
             "email": f"late-{app['id']}-{random.getrandbits(40):x}@example.edu.tw",
             "phone": "06-275-7575",
         }
-        return self.post(f"/me/applications/{app['id']}/recommenders/", "invite a recommender (POST)", data=data)
+        path = f"/me/applications/{app['id']}/recommenders/"
+        return self.post(path, "invite a recommender (POST)", data=data, then="recommenders page")
 
     @task(3)
     def sign_out_and_in(self):
         page = self.get("/me/", "考生專區 /me/")
         token = _csrf(page)
         if token is not None:
-            self.post("/accounts/logout/", "sign out (POST)", data={"csrfmiddlewaretoken": token})
+            data = {"csrfmiddlewaretoken": token}
+            self.post("/accounts/logout/", "sign out (POST)", data=data, then="home page (signed out)")
         self.sign_in(self.person["email"])
 
 
@@ -277,15 +292,19 @@ class RecommenderUser(PortalUser):
         if token is None:
             return None
         if f'action="{link}accept/"'.encode() in (page.content or b""):
-            self.post(f"{link}accept/", "recommender accepts (POST)", data={"csrfmiddlewaretoken": token})
+            data = {"csrfmiddlewaretoken": token}
+            self.post(f"{link}accept/", "recommender accepts (POST)", data=data, then="recommender link")
         body, content_type = multipart(
             {"csrfmiddlewaretoken": token}, "file", "letter.pdf", random.choice(PDFS[random.randint(1, 3)])
         )
-        return self.post(f"{link}upload/", "upload a letter (1-3 MB)", data=body, content_type=content_type)
+        return self.post(
+            f"{link}upload/", "upload a letter (1-3 MB)", data=body, content_type=content_type, then="recommender link"
+        )
 
 
 class StaffUser(PortalUser):
     weight = 4
+    home_name = "office home"
 
     def on_start(self) -> None:
         super().on_start()
@@ -329,7 +348,8 @@ def cpu_seconds(spec: dict) -> dict[str, float]:
     by the PostgreSQL backends serving the setup's database: the cost of the load, whatever else the machine runs."""
     import psutil
 
-    totals = {}
+    own = psutil.Process().cpu_times()
+    totals = {"load generator": own.user + own.system}  # Locust itself: what the portal cannot have of the cores
     for group, pids in spec.get("processes", {}).items():
         total = 0.0
         for pid in pids:
