@@ -19,6 +19,11 @@ def application_of(user, pk) -> Application:
     return get_object_or_404(applications_of(user), pk=pk)
 
 
+def application_with_checklist_of(user, pk) -> Application:
+    """application_of() with the one-to-one rows the checklist providers read joined (no query each)."""
+    return get_object_or_404(applications_of(user).select_related(*checklist_registry.related()), pk=pk)
+
+
 def applications_for_staff(user):
     return Application.objects.filter(staff_program_q(user, "program")).select_related(
         "program__cycle", "applicant__profile"

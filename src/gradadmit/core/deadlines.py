@@ -52,6 +52,10 @@ class CycleCalendar:
         self._extensions = extensions
         self._windows = {}  # (kind, scope) -> Window | None: a calendar lives for one request
 
+    def milestones(self) -> list:
+        """Every milestone of the cycle, in the calendar's order (as Milestone's Meta.ordering)."""
+        return sorted(self._milestones.values(), key=lambda milestone: (milestone.starts_at, milestone.id))
+
     def milestone(self, kind, scope=ALL):
         return self._milestones.get((kind, scope)) or self._milestones.get((kind, ALL))
 

@@ -50,7 +50,7 @@ def apply(request, program_id):
 
 @login_required
 def application_detail(request, pk):
-    application = selectors.application_of(request.user, pk)
+    application = selectors.application_with_checklist_of(request.user, pk)
     profile = get_profile(request.user)
     item = next(i for i in selectors.dashboard_for([application], request.user, profile))
     return render(

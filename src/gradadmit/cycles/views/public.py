@@ -18,7 +18,7 @@ def home(request):
 def cycle_detail(request, code):
     cycle = selectors.published_cycle(code)
     calendar = calendar_for(cycle)
-    milestones = list(cycle.milestones.all())
+    milestones = calendar.milestones()
     return render(
         request,
         "cycles/cycle_detail.html",

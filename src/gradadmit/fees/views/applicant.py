@@ -19,9 +19,10 @@ from gradadmit.fees.slips import render_slip, slip_filename
 
 
 def _page_context(request, application, form=None):
-    if application.is_active:
-        services.ensure_application_charge(application)
     charges = selectors.charges_of_application(application)
+    if application.is_active and not any(charge.item.kind == FeeItem.Kind.APPLICATION for charge in charges):
+        services.ensure_application_charge(application)  # the application fee is charged at the first visit
+        charges = selectors.charges_of_application(application)
     rows = []
     for charge in charges:
         open_waiver = next((w for w in charge.waivers if w.status in ("pending", "approved")), None)

@@ -1,0 +1,42 @@
+"""The pages of deadline night (bench/deadline_locust.py's mix) cost a known number of queries: each one more is
+CPU on every request of the busiest night (docs/capacity.md), so a change in these numbers must be deliberate."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from gradadmit.testing.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+# Signed in (session + user with profile, unread count and practice cycle) is 2 of each applicant page's queries.
+EXPECTED = {
+    "applications:dashboard": 10,
+    "applications:detail": 9,  # the checklist's one-to-one rows joined to the application (13 before)
+    "documents:items": 8,
+    "fees:page": 7,  # the fee item and charge looked up again only when no application fee is charged (9 before)
+    "recommendations:list": 6,
+    "cycles:cycle": 8,  # the milestones read once, for the calendar and the list (9 before)
+    "cycles:program": 8,
+}
+
+
+def count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_deadline_night_pages(client, name):
+    application = ApplicationFactory()
+    program = application.program
+    client.force_login(application.applicant)
+    client.get(reverse("fees:page", args=[application.pk]))  # the first visit charges the application fee
+    args = {
+        "cycles:cycle": [program.cycle.code],
+        "cycles:program": [program.cycle.code, program.code],
+        "applications:dashboard": [],
+    }.get(name, [application.pk])
+    assert count(client, reverse(name, args=args)) == EXPECTED[name]
