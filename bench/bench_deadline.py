@@ -53,7 +53,9 @@ def settings_from_env() -> dict:
         "setups": [name.strip() for name in os.environ.get("BENCH_DEADLINE_SETUPS", "sqlite,postgres").split(",")],
         "applicants": int(os.environ.get("BENCH_DEADLINE_APPLICANTS", "60")),
         "seed": int(os.environ.get("BENCH_DEADLINE_SEED", "2026")),
-        "steps": _env_list("BENCH_DEADLINE_USERS", "4,8,14,22,32,45,60,80,100,130,170,220,260,300,340,390,450,520,600,700,850", int),
+        "steps": _env_list(
+            "BENCH_DEADLINE_USERS", "4,8,14,22,32,45,60,80,100,130,170,220,260,300,340,390,450,520,600,700,850", int
+        ),
         "step_seconds": float(os.environ.get("BENCH_DEADLINE_STEP_SECONDS", "20")),
         "settle_seconds": float(os.environ.get("BENCH_DEADLINE_SETTLE_SECONDS", "6")),
         "spawn_rate": float(os.environ.get("BENCH_DEADLINE_SPAWN_RATE", "10")),

@@ -239,11 +239,13 @@ class ApplicantUser(PortalUser):
         if not candidates:
             return self.recommenders()
         app = random.choice(candidates)
+        # Taken before the page is fetched: several simulated people share an applicant (and their slots), and
+        # another may pass the check above while this one waits for the page (the portal refuses one too many).
+        app["slots"] -= 1
         page = self.get(f"/me/applications/{app['id']}/recommenders/", "recommenders page")
         token = _csrf(page)
         if token is None:
             return None
-        app["slots"] -= 1
         data = {
             "csrfmiddlewaretoken": token,
             "name": "陳教授",
