@@ -105,6 +105,7 @@ class Setup:
             self._spawn(f"app server {number}", [
                 harness.GUNICORN, "gradadmit.wsgi", "--pythonpath", "src", "--worker-class", "gthread",
                 "--workers", str(harness.WEB_WORKERS), "--threads", str(harness.WEB_THREADS),
+                "--keep-alive", str(harness.WEB_KEEPALIVE),
                 "--bind", f"{harness.HOST}:{port}", "--access-logfile", "-",
                 "--logger-class", "gradadmit.core.logging.RedactingAccessLogger",
                 "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(M)sms',

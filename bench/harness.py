@@ -36,6 +36,7 @@ GUNICORN = str(VENV_BIN / "gunicorn") if (VENV_BIN / "gunicorn").exists() else "
 HOST = "127.0.0.1"  # never anything else
 WEB_WORKERS = int(os.environ.get("WEB_WORKERS", "2"))  # as scripts/serve.sh
 WEB_THREADS = int(os.environ.get("WEB_THREADS", "8"))
+WEB_KEEPALIVE = int(os.environ.get("WEB_KEEPALIVE", "75"))  # seconds an idle connection stays open, as serve.sh
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(M)sms'  # as scripts/serve.sh
 REQUEST_TIMEOUT = 10.0  # seconds, one request
 # Settings that would point the bench away from its own SQLite file and local files, or turn on HTTPS redirects.
@@ -192,6 +193,8 @@ class Server:
             str(self.workers),
             "--threads",
             str(self.threads),
+            "--keep-alive",
+            str(WEB_KEEPALIVE),
             "--bind",
             f"{HOST}:{self.port}",
             "--access-logfile",

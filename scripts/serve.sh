@@ -9,6 +9,10 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 WEB_WORKERS=${WEB_WORKERS:-2}
 WEB_THREADS=${WEB_THREADS:-8}
+# Idle keep-alive connections stay open 75 s, longer than a load balancer's usual idle timeout (60 s): with
+# gunicorn's default of 2 s, a request sent on a connection the server is just closing is lost (a POST is not
+# retried), which the deadline-night load test saw as dropped connections at the busiest steps.
+WEB_KEEPALIVE=${WEB_KEEPALIVE:-75}
 WORKER_ID=${WORKER_ID:-"$(hostname)-worker-1"}
 
 # Prometheus multiprocess mode (PROMETHEUS_MULTIPROC_DIR set): the workers' counters live in files summed at
@@ -35,7 +39,7 @@ supervise_worker() {
 supervise_worker &
 worker=$!
 $BIN/gunicorn gradadmit.wsgi --pythonpath src --worker-class gthread --workers "$WEB_WORKERS" \
-  --threads "$WEB_THREADS" --bind "$HOST:$PORT" --access-logfile - --logger-class gradadmit.core.logging.RedactingAccessLogger --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' &
+  --threads "$WEB_THREADS" --keep-alive "$WEB_KEEPALIVE" --bind "$HOST:$PORT" --access-logfile - --logger-class gradadmit.core.logging.RedactingAccessLogger --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' &
 web=$!
 
 stop() { kill "$worker" "$web" 2>/dev/null || true; wait 2>/dev/null || true; }
