@@ -70,7 +70,9 @@ def run() -> int:
     unknown = [name for name in config["setups"] if name not in SETUPS]
     if unknown:
         raise ValueError(f"BENCH_DEADLINE_SETUPS: unknown setup(s) {unknown}; known: {', '.join(SETUPS)}")
-    commit = _git("rev-parse", "--short", "HEAD") + ("+changes" if _git("status", "--porcelain", "--", "src") else "")
+    commit = _git("rev-parse", "--short", "HEAD") + (
+        "+changes" if _git("status", "--porcelain", "--", "src", "bench", "scripts") else ""
+    )
     harness.log(f"deadline: commit {commit}, {harness.machine_load()}, settings {json.dumps(config)}")
     for name in config["setups"]:
         try:
