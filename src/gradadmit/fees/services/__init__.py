@@ -6,6 +6,7 @@ from gradadmit.fees.services.charges import (  # noqa: F401
     CHARGE_FIELDS,
     application_fee_item,
     apply_discount,
+    charges_for_fee_page,
     create_charge,
     ensure_application_charge,
 )

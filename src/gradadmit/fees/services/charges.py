@@ -10,7 +10,7 @@ from gradadmit.core import clock
 from gradadmit.core.audit import record_audit, snapshot
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.core.errors import DomainError
-from gradadmit.fees import amounts
+from gradadmit.fees import amounts, selectors
 from gradadmit.fees.banks import BankConfig, bank_for
 from gradadmit.fees.models import (
     AccountSerial,
@@ -131,6 +131,17 @@ def create_charge(*, application, item: FeeItem, actor=None) -> Charge:
 
 def ensure_application_charge(application) -> Charge:
     return create_charge(application=application, item=application_fee_item(application.program.cycle))
+
+
+def charges_for_fee_page(application) -> list[Charge]:
+    """The application's charges (fees.selectors.charges_of_application), the application fee charged first if it
+    is not yet: the applicant's first visit to the fee page charges it. Once charged (the usual case), no query
+    more than reading the charges."""
+    charges = selectors.charges_of_application(application)
+    if application.is_active and not any(charge.item.kind == FeeItem.Kind.APPLICATION for charge in charges):
+        ensure_application_charge(application)
+        charges = selectors.charges_of_application(application)
+    return charges
 
 
 def apply_discount(*, actor, charge: Charge, discount: Discount | None, reason: str) -> Charge:

@@ -19,10 +19,7 @@ from gradadmit.fees.slips import render_slip, slip_filename
 
 
 def _page_context(request, application, form=None):
-    charges = selectors.charges_of_application(application)
-    if application.is_active and not any(charge.item.kind == FeeItem.Kind.APPLICATION for charge in charges):
-        services.ensure_application_charge(application)  # the application fee is charged at the first visit
-        charges = selectors.charges_of_application(application)
+    charges = services.charges_for_fee_page(application)
     rows = []
     for charge in charges:
         open_waiver = next((w for w in charge.waivers if w.status in ("pending", "approved")), None)
