@@ -40,6 +40,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urljoin
 
 from gevent import monkey
 
@@ -117,12 +118,11 @@ class PortalUser(FastHttpUser):
         with self.client.post(url, name=name, data=data, headers=headers, catch_response=True,
                               allow_redirects=False) as reply:  # fmt: skip
             location = reply.headers.get("Location") if reply.status_code == 302 else None
-            if location is None:
-                _check(reply, expect=b"\0")  # a form shown again with its errors, or an error status
+            if location is None:  # a form shown again with its errors, or an error status
+                reply.failure(f"status {reply.status_code}, not a redirect")
                 return reply
             reply.success()
-        base = url.split("/", 3)
-        return self.get(location if "://" in location else f"{base[0]}//{base[2]}{location}", then, expect, host=False)
+        return self.get(urljoin(url, location), then, expect, host=False)
 
     def headers(self) -> dict[str, str]:
         # One Host for every server, as behind a load balancer (allauth keys the sign-in limit by host and email).

@@ -91,7 +91,8 @@ def clients(seed: dict, count: int) -> dict:
         applicants.append((client, person))
     staff = Client(**HEADERS)
     assert staff.login(email=seed["staff"]["office"], password=seed["password"])
-    return {"applicant": applicants, "staff": [(staff, None)], "anonymous": [(Client(**HEADERS), None)]}
+    return {"applicant": applicants, "staff": [(staff, None)], "anonymous": [(Client(**HEADERS), None)],
+            "signing in": [(Client(**HEADERS), None)]}  # fmt: skip
 
 
 def posts(seed: dict) -> dict:
@@ -106,15 +107,14 @@ def posts(seed: dict) -> dict:
     def sign_in(person, app):
         return "/accounts/login/", {"login": person["email"], "password": seed["password"]}
 
-    return {"upload a PDF (1-5 MB)": ("anonymous-applicant", upload), "sign in (POST)": ("fresh", sign_in)}
+    return {"upload a PDF (1-5 MB)": ("applicant", upload), "sign in (POST)": ("signing in", sign_in)}
 
 
 def one(who: str, make_path, pool: dict):
-    if who == "fresh":  # a sign-in: a new client each time
-        pool = {"fresh": [(Client(**HEADERS), random.choice(pool["applicant"])[1])]}
-    if who == "anonymous-applicant":
-        who = "applicant"
     client, person = random.choice(pool[who])
+    if who == "signing in":  # signed out again after each sign-in; the same client (a new one loads its middleware)
+        client.cookies.clear()
+        person = random.choice(pool["applicant"])[1]
     app = random.choice([a for a in person["apps"] if a["charge"] and a["items"]] or person["apps"]) if person else None
     target = make_path(person, app)
     path, data = target if isinstance(target, tuple) else (target, None)
