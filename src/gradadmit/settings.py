@@ -115,7 +115,7 @@ TEMPLATES = [
                 "gradadmit.notifications.context_processors.portal",
                 "gradadmit.practice.context_processors.practice",
             ],
-            "builtins": ["gradadmit.core.templatetags.portal"],
+            "builtins": ["gradadmit.core.templatetags.portal", "gradadmit.core.templatetags.cached_urls"],
         },
     },
     # Jinja2 for long office lists (templates under <app>/jinja2/): it compiles templates to Python and draws a

@@ -1,11 +1,10 @@
 """Every deadline check asks here: the cycle's calendar plus extensions granted by the office.
 
-A calendar is loaded in two queries (milestones, extensions) and then answers
-any number of questions, so pages that show many deadlines stay at a fixed
-query count.
+A calendar comes from the cycle's configuration each process keeps (cycles.configuration: milestones and
+extensions, loaded again when the cycle's version changes) and then answers any number of questions, so pages
+that show many deadlines stay at a fixed query count.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -123,19 +122,14 @@ def calendar_for(cycle, applicant=None) -> CycleCalendar:
 
 
 def calendars_for(cycles, applicant=None) -> dict[int, CycleCalendar]:
-    """Calendars for several cycles in two queries (unordered: milestones are keyed, extensions compared)."""
-    from django.db.models import Q
+    """Calendars for several cycles: each process keeps a cycle's calendar while the cycle's version stays
+    (cycles.configuration); no query when the cycles came with their version, as joined to an application."""
+    from gradadmit.cycles.configuration import configuration_of
 
-    from gradadmit.cycles.models import DeadlineExtension, Milestone
-
-    cycle_ids = [cycle.id for cycle in cycles]
-    milestones = defaultdict(list)
-    for milestone in Milestone.objects.filter(cycle_id__in=cycle_ids).order_by():
-        milestones[milestone.cycle_id].append(milestone)
-    extensions = defaultdict(list)
-    who = Q(applicant__isnull=True)
-    if applicant is not None and applicant.is_authenticated:
-        who |= Q(applicant=applicant)
-    for extension in DeadlineExtension.objects.filter(who, cycle_id__in=cycle_ids).order_by():
-        extensions[extension.cycle_id].append(extension)
-    return {cycle.id: CycleCalendar(cycle, milestones[cycle.id], extensions[cycle.id], applicant) for cycle in cycles}
+    calendars = {}
+    for cycle in cycles:
+        configuration = configuration_of(cycle)
+        calendars[cycle.id] = CycleCalendar(
+            cycle, configuration.milestones(), configuration.extensions(applicant), applicant
+        )
+    return calendars

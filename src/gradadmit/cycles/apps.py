@@ -8,3 +8,9 @@ class CyclesConfig(AppConfig):
     name = "gradadmit.cycles"
     label = "cycles"
     verbose_name = _("Admission cycles")
+
+    def ready(self):
+        from gradadmit.cycles import configuration
+        from gradadmit.cycles.models import DeadlineExtension, DocumentRequirement, FormTemplate, Milestone
+
+        configuration.connect(Milestone, DeadlineExtension, DocumentRequirement, FormTemplate)

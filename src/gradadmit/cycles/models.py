@@ -1,5 +1,6 @@
 """Cycles (招生考試), milestones, programmes (系所組別), document items, stages, forms, extensions."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gradadmit.core.i18n import pick
 from gradadmit.core.numbers import percent
+from gradadmit.cycles.configuration import ConfigurationQuerySet
 
 
 class CycleQuerySet(models.QuerySet):
@@ -35,6 +37,9 @@ class Cycle(models.Model):
     is_practice = models.BooleanField(_("practice cycle (模擬報名)"), default=False, editable=False)
     cloned_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Changes with every change of the configuration pages read on every request (cycles.configuration): each process
+    # keeps what it loaded under this version.
+    config_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = CycleQuerySet.as_manager()
 
@@ -45,6 +50,13 @@ class Cycle(models.Model):
 
     def __str__(self):
         return self.name_zh
+
+    def save(self, *args, **kwargs):
+        # A new version on every save: a copy loaded before a configuration change must not bring the old one back.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "config_version" in update_fields:
+            self.config_version = uuid.uuid4()
+        super().save(*args, **kwargs)
 
     @property
     def name(self):
@@ -84,6 +96,9 @@ class Milestone(models.Model):
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     note_zh = models.CharField(_("note (Chinese)"), max_length=300, blank=True)
     note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
+
+    objects = ConfigurationQuerySet.as_manager()
+    configuration_cycle = "cycle_id"  # cycles.configuration: a write changes this cycle's version
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -280,6 +295,9 @@ class FormTemplate(models.Model):
     file = models.FileField(_("file"), upload_to="forms/", blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
+    objects = ConfigurationQuerySet.as_manager()
+    configuration_cycle = "cycle_id"  # cycles.configuration: a write changes this cycle's version
+
     class Meta:
         ordering = ["cycle_id", "order", "code"]
         constraints = [models.UniqueConstraint(fields=["cycle", "code"], name="form_unique_code")]
@@ -325,6 +343,9 @@ class DocumentRequirement(models.Model):
         FormTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("template")
     )
 
+    objects = ConfigurationQuerySet.as_manager()
+    configuration_cycle = "program__cycle_id"  # cycles.configuration: a write changes this cycle's version
+
     class Meta:
         ordering = ["program_id", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["program", "code"], name="requirement_unique_code")]
@@ -368,6 +389,9 @@ class DeadlineExtension(models.Model):
     reason = models.TextField(_("reason"))
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConfigurationQuerySet.as_manager()
+    configuration_cycle = "cycle_id"  # cycles.configuration: a write changes this cycle's version
 
     class Meta:
         ordering = ["-created_at"]

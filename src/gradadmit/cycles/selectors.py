@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from gradadmit.core.scoping import staff_program_q
-from gradadmit.cycles.models import Cycle, DocumentRequirement, Program, SelectionStage
+from gradadmit.cycles.models import Cycle, Program, SelectionStage
 
 
 def published_cycles():
@@ -32,10 +32,10 @@ def public_programs(cycle):
 
 
 def public_program(cycle, code) -> Program:
+    """The programme with its stages; its document items are in the cycle's configuration (cycles.configuration)."""
     return get_object_or_404(
         Program.objects.filter(cycle=cycle).prefetch_related(
-            Prefetch("document_requirements", queryset=DocumentRequirement.objects.select_related("template")),
-            Prefetch("stages", queryset=SelectionStage.objects.order_by("order")),
+            Prefetch("stages", queryset=SelectionStage.objects.order_by("order"))
         ),
         code=code,
     )

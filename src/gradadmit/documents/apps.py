@@ -10,4 +10,8 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self):
+        from gradadmit.cycles import configuration
         from gradadmit.documents import checklist, packet  # noqa: F401  (register the checklist row and packet part)
+        from gradadmit.documents.models import OnlineForm
+
+        configuration.connect(OnlineForm)  # an item's online form is part of the cycle's kept configuration

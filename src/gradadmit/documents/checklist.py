@@ -6,20 +6,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry, url_for
-from gradadmit.cycles.models import DocumentRequirement
+from gradadmit.cycles.configuration import configuration_of
 from gradadmit.documents.selectors import applicable_requirements, current_documents
 
 
 @checklist_registry.register(keys=("documents",))
 def document_rows(applications, context):
     profile = context.profile
-    requirements = defaultdict(list)  # the programmes are already loaded with the applications
-    by_id = {}
-    for requirement in DocumentRequirement.objects.filter(program_id__in={a.program_id for a in applications}).order_by(
-        "order"
-    ):
-        requirements[requirement.program_id].append(requirement)
-        by_id[requirement.pk] = requirement
+    requirements = {}  # the programmes and cycles are already loaded with the applications
+    for application in applications:
+        if application.program_id not in requirements:
+            configuration = configuration_of(application.program.cycle)
+            requirements[application.program_id] = configuration.requirements(application.program_id)
+    by_id = {requirement.pk: requirement for items in requirements.values() for requirement in items}
     documents = current_documents(applications)
     details = context.details
     label = _("Documents (備審資料)")

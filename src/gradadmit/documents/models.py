@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gradadmit.cycles.configuration import ConfigurationQuerySet
 from gradadmit.documents.brochure_forms import CHOICES
 
 
@@ -70,6 +71,9 @@ class OnlineForm(models.Model):
     form = models.CharField(_("form"), max_length=20, choices=CHOICES)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     set_at = models.DateTimeField(auto_now=True)
+
+    objects = ConfigurationQuerySet.as_manager()
+    configuration_cycle = "requirement__program__cycle_id"  # cycles.configuration
 
     class Meta:
         verbose_name = _("online form")

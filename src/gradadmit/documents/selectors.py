@@ -5,14 +5,15 @@ from collections import defaultdict
 from django.shortcuts import get_object_or_404
 
 from gradadmit.core.scoping import staff_program_q
+from gradadmit.cycles.configuration import configuration_of
 from gradadmit.documents.models import Document
 
 
 def applicable_requirements(application, profile, requirements=None):
     """The programme's items this application must or may give (by identity and education)."""
     status = getattr(profile, "education_status", "")
-    if requirements is None:
-        requirements = application.program.document_requirements.select_related("template", "online_form")
+    if requirements is None:  # the programme's items with template and online form, as the process keeps them
+        requirements = configuration_of(application.program.cycle).requirements(application.program_id)
     return [
         requirement
         for requirement in requirements

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from gradadmit.core.deadlines import calendar_for
 from gradadmit.cycles import selectors
+from gradadmit.cycles.configuration import configuration_of
 from gradadmit.cycles.models import FormTemplate
 
 
@@ -41,7 +42,7 @@ def program_detail(request, code, program_code):
         {
             "cycle": cycle,
             "program": program,
-            "requirements": list(program.document_requirements.all()),
+            "requirements": configuration_of(cycle).requirements(program.pk),
             "stages": list(program.stages.all()),
             "application_window": calendar_for(cycle).window("application"),
         },

@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from gradadmit.applications.selectors import application_of
 from gradadmit.core.deadlines import calendar_for, scope_for
 from gradadmit.core.errors import DomainError
 from gradadmit.core.uploads import MB, SizeLimitUploadHandler, human_size
+from gradadmit.cycles.configuration import configuration_of
 from gradadmit.documents import selectors, services
 from gradadmit.documents.files import serve_document
 from gradadmit.documents.models import Document
@@ -51,7 +53,9 @@ def items(request, pk):
 @require_POST
 def upload(request, pk, requirement_id):
     application = application_of(request.user, pk)
-    requirement = get_object_or_404(application.program.document_requirements, pk=requirement_id)
+    requirement = configuration_of(application.program.cycle).requirement(application.program_id, requirement_id)
+    if requirement is None:
+        raise Http404
     handler = SizeLimitUploadHandler(request, requirement.max_size_mb * MB + 1)
     request.upload_handlers.insert(0, handler)
     return _upload(request, application, requirement, handler)
@@ -95,7 +99,8 @@ def _upload(request, application, requirement, handler):
             },
             "error": error,
         }
-        html = render_to_string("documents/_item.html", context, request=request)
+        context["LANGUAGE_CODE"] = get_language()
+        html = render_to_string("documents/item.html", context, request=request, using="jinja2")
         return JsonResponse({"ok": error is None, "error": error or "", "html": html}, status=200 if not error else 400)
     if error:
         messages.error(request, f"{requirement.name}: {error}")

@@ -111,6 +111,8 @@ def test_programme_without_letters_has_no_form(client):
 
 
 def page_queries(client, application):
+    # Counted as on every visit but a process's first after a change of the cycle's configuration (cycles.configuration).
+    client.get(list_url(application))
     with CaptureQueriesContext(connection) as queries:
         assert client.get(list_url(application)).status_code == 200
     return len(queries)

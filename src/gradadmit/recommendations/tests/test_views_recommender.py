@@ -223,8 +223,8 @@ def test_token_and_form_pages_cost_a_fixed_number_of_queries(client, invited, ap
             ApplicationFactory(applicant=application.applicant, program=ProgramFactory(cycle=application.program.cycle))
         )
     client.get(url("token", token))
-    # notice with request, application, programme, cycle and profile; milestones; extensions; siblings
-    with django_assert_num_queries(4):
+    # notice with request, application, programme, cycle and profile; siblings (the calendar is kept: cycles.configuration)
+    with django_assert_num_queries(2):
         client.get(url("token", token))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):
         client.get(url("form", token))
