@@ -18,6 +18,11 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "zh-hant"
+    if "FileBasedCache" in settings.CACHES["default"]["BACKEND"]:  # each test its own (rate limits start fresh)
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {**settings.CACHES["default"], "LOCATION": str(tmp_path / "cache")},
+        }
     from django.core.cache import cache
 
     cache.clear()  # rate limits start fresh in every test

@@ -151,7 +151,7 @@ class Setup:
 
 class SqliteSetup(Setup):
     name = "sqlite"
-    description = "SQLite (WAL), local files, local-memory cache and database sessions"
+    description = "SQLite (WAL), local files, the file cache in the data directory and its cached sessions"
 
 
 class ProductionSetup(Setup):

@@ -158,11 +158,24 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (rate limits must be shared between app servers: use Redis there)
+# --- Cache: what every app process shares (rate limits, cached sessions, overview figures, slips).
+# Several app servers: Redis. The default (`make run`: SQLite, one machine, gunicorn's worker processes): files in
+# the data directory, which every worker reads (a process's own memory would count the sign-in limit per worker and
+# keep a signed-out session alive in the others). A database server without Redis (one app server on PostgreSQL):
+# each process's memory, and sessions from the database only.
 if env("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
+elif not env("DATABASE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 50_000},  # sessions of every applicant signed in within two weeks, and more
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHE_IS_SHARED = bool(env("REDIS_URL")) or not env("DATABASE_URL")
 
 # --- Files: private storage, served only through permission-checked views --
 if env("GRADADMIT_S3_BUCKET"):
@@ -299,9 +312,10 @@ LANGUAGE_COOKIE_NAME = "gradadmit_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Security -----------------------------------------------------------------
-# With a shared cache (Redis), sessions are read from it and written through to the database. Not with the
-# per-process memory cache: a sign-out in one worker would leave the session cached in another.
-if env("REDIS_URL"):
+# With a cache every app process shares (Redis, or the default's files), sessions are read from it and written
+# through to the database: no query for the session on a signed-in page. Not with the per-process memory cache: a
+# sign-out in one worker would leave the session cached in another.
+if CACHE_IS_SHARED:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,0 +1,62 @@
+"""The cache every app process shares: by default (SQLite, one machine) files in the data directory, read by every
+gunicorn worker, so sessions are cached and a sign-out reaches every worker; with a database server but no Redis,
+each process's memory and sessions from the database only."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.core.cache.backends.filebased import FileBasedCache
+from django.urls import reverse
+
+from gradadmit.testing.factories import ProfileFactory
+
+ROOT = Path(__file__).resolve().parents[4]
+SHOW = (
+    "import json, django; django.setup(); from django.conf import settings; "
+    "print(json.dumps([settings.CACHES['default']['BACKEND'], settings.CACHES['default'].get('LOCATION', ''), "
+    "settings.SESSION_ENGINE]))"
+)
+
+
+def configured(tmp_path, **overrides):
+    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        GRADADMIT_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="gradadmit.settings", PYTHONPATH=str(ROOT / "src")
+    )
+    env.update(overrides)
+    result = subprocess.run(
+        [sys.executable, "-c", SHOW], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_default_shares_files_and_caches_sessions(tmp_path):
+    backend, location, sessions = configured(tmp_path)
+    assert backend.endswith("FileBasedCache") and location == str(tmp_path / "cache")
+    assert sessions == "django.contrib.sessions.backends.cached_db"
+
+
+def test_a_database_server_without_redis_keeps_sessions_in_the_database(tmp_path):
+    backend, _, sessions = configured(tmp_path, DATABASE_URL="postgres://nobody@127.0.0.1:1/none")
+    assert backend.endswith("LocMemCache")
+    assert sessions == "django.contrib.sessions.backends.db"
+
+
+@pytest.mark.django_db
+def test_a_sign_out_in_one_worker_signs_out_in_every_worker(client, settings):
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.cached_db":
+        pytest.skip("sessions are not cached in this configuration (DATABASE_URL without REDIS_URL)")
+    client.force_login(ProfileFactory().user)
+    assert client.get(reverse("applications:dashboard")).status_code == 200  # the session is in the cache
+    other_worker = FileBasedCache(settings.CACHES["default"]["LOCATION"], {})  # another process on the same files
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert other_worker.get(SessionStore.cache_key_prefix + key) is not None
+    SessionStore(key).delete()  # signed out there
+    assert other_worker.get(SessionStore.cache_key_prefix + key) is None
+    assert client.get(reverse("applications:dashboard")).status_code == 302  # to the sign-in page
