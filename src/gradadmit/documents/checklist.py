@@ -19,7 +19,7 @@ def document_rows(applications, context):
             configuration = configuration_of(application.program.cycle)
             requirements[application.program_id] = configuration.requirements(application.program_id)
     by_id = {requirement.pk: requirement for items in requirements.values() for requirement in items}
-    documents = current_documents(applications)
+    documents = current_documents(applications, only=("check_status",))  # all the row reads of a document
     details = context.details
     label = _("Documents (備審資料)")
     all_uploaded = _("All mandatory items uploaded.") if details else ""

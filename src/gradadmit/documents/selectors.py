@@ -21,13 +21,17 @@ def applicable_requirements(application, profile, requirements=None):
     ]
 
 
-def current_documents(applications) -> dict[int, dict[int, Document]]:
+def current_documents(applications, *, only=None) -> dict[int, dict[int, Document]]:
     """{application_id: {requirement_id: current document}} in one query.
 
     Callers already hold the requirements (the keys): the documents come without them, unordered (no join).
+    `only`: the fields the caller reads (a checklist reads the check status alone; each column selected costs).
     """
     result = defaultdict(dict)
-    for document in Document.objects.filter(application__in=applications, is_current=True).order_by():
+    documents = Document.objects.filter(application__in=applications, is_current=True).order_by()
+    if only is not None:
+        documents = documents.only("application_id", "requirement_id", *only)
+    for document in documents:
         result[document.application_id][document.requirement_id] = document
     return result
 

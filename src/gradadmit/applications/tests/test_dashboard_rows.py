@@ -23,12 +23,14 @@ from gradadmit.testing.factories import (
     ReviewDecisionFactory,
     WaitlistEntryFactory,
 )
+from gradadmit.testing.queries import session_queries
 
 pytestmark = pytest.mark.django_db
 
 # Session, user (with profile and unread count), applications (with the one-to-one rows), milestones, extensions,
 # document requirements, documents, recommendation counts, fees, published cycles.
-DASHBOARD_QUERIES = 7  # 10 before the cycle's configuration was kept (cycles.configuration)
+# 10 before the cycle's configuration was kept (cycles.configuration) and sessions cached
+DASHBOARD_QUERIES = 6 + session_queries()
 
 
 def applications_in_every_state(user):
