@@ -18,7 +18,7 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "zh-hant"
-    if "FileBasedCache" in settings.CACHES["default"]["BACKEND"]:  # each test its own (rate limits start fresh)
+    if settings.CACHES["default"]["BACKEND"].endswith(("FileBasedCache", "FileCache")):  # each test its own directory
         settings.CACHES = {
             **settings.CACHES,
             "default": {**settings.CACHES["default"], "LOCATION": str(tmp_path / "cache")},

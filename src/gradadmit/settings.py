@@ -168,7 +168,7 @@ if env("REDIS_URL"):
 elif not env("DATABASE_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "gradadmit.core.filecache.FileCache",
             "LOCATION": str(DATA_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 50_000},  # sessions of every applicant signed in within two weeks, and more
         }

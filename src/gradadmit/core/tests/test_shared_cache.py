@@ -38,7 +38,7 @@ def configured(tmp_path, **overrides):
 
 def test_the_default_shares_files_and_caches_sessions(tmp_path):
     backend, location, sessions = configured(tmp_path)
-    assert backend.endswith("FileBasedCache") and location == str(tmp_path / "cache")
+    assert backend == "gradadmit.core.filecache.FileCache" and location == str(tmp_path / "cache")
     assert sessions == "django.contrib.sessions.backends.cached_db"
 
 
@@ -60,3 +60,22 @@ def test_a_sign_out_in_one_worker_signs_out_in_every_worker(client, settings):
     SessionStore(key).delete()  # signed out there
     assert other_worker.get(SessionStore.cache_key_prefix + key) is None
     assert client.get(reverse("applications:dashboard")).status_code == 302  # to the sign-in page
+
+
+def test_the_file_cache_counts_its_entries_once_a_minute(tmp_path, monkeypatch):
+    """Django's file cache lists the directory on every write; ours at most once a minute, still trimming it."""
+    from gradadmit.core import filecache
+
+    cache = filecache.FileCache(str(tmp_path / "c"), {"OPTIONS": {"MAX_ENTRIES": 10, "CULL_FREQUENCY": 2}})
+    listings = []
+    listed = cache._list_cache_files
+    monkeypatch.setattr(cache, "_list_cache_files", lambda: listings.append(1) or listed())
+    clock = [1000.0]
+    monkeypatch.setattr(filecache.time, "monotonic", lambda: clock[0])
+    for n in range(30):
+        cache.set(f"k{n}", n)
+    assert len(listings) == 1 and len(listed()) == 30  # one count, at the first write: nothing to trim yet
+    clock[0] += filecache.CULL_INTERVAL_SECONDS + 1
+    cache.set("one-more", 1)
+    assert len(listings) == 2 and len(listed()) <= 16  # over MAX_ENTRIES: half removed (CULL_FREQUENCY 2), then written
+    assert cache.get("one-more") == 1
