@@ -120,12 +120,9 @@ def one(who: str, make_path, pool: dict):
     app = random.choice([a for a in person["apps"] if a["charge"] and a["items"]] or person["apps"]) if person else None
     target = make_path(person, app)
     path, data = target if isinstance(target, tuple) else (target, None)
+    number = next(_addresses)
+    extra = {"REMOTE_ADDR": f"10.9.{number // 256 % 256}.{number % 256}"} if who in ("signing in", "anonymous") else {}
     started = time.process_time()
-    extra = (
-        {"REMOTE_ADDR": f"10.9.{next(_addresses) // 256 % 256}.{next(_addresses) % 256}"}
-        if who in ("signing in", "anonymous")
-        else {}
-    )
     response = client.get(path, **extra) if data is None else client.post(path, data, **extra)
     spent = time.process_time() - started
     assert response.status_code == (200 if data is None else 302), (path, response.status_code)

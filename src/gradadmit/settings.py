@@ -165,6 +165,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # each process's memory, and sessions from the database only.
 if env("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
+    CACHE_IS_SHARED = True
 elif not env("DATABASE_URL"):
     CACHES = {
         "default": {
@@ -173,9 +174,10 @@ elif not env("DATABASE_URL"):
             "OPTIONS": {"MAX_ENTRIES": 50_000},  # sessions of every applicant signed in within two weeks, and more
         }
     }
+    CACHE_IS_SHARED = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-CACHE_IS_SHARED = bool(env("REDIS_URL")) or not env("DATABASE_URL")
+    CACHE_IS_SHARED = False
 
 # --- Files: private storage, served only through permission-checked views --
 if env("GRADADMIT_S3_BUCKET"):

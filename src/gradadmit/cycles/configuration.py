@@ -72,14 +72,15 @@ def configuration_of(cycle) -> Configuration:
     if cycle.pk is None:  # not saved: nothing configured yet
         return Configuration(cycle_id=None, version=None, _milestones=(), _extensions=(), _requirements={})
     version = cycle.__dict__.get("config_version")  # absent when the caller's query deferred it
-    if version is None:
+    read = version is None
+    if read:
         version = _current_version(cycle.pk)
     with _lock:
         kept = _kept.get(cycle.pk)
         if kept is not None and kept.version == version:
             _kept.move_to_end(cycle.pk)
             return kept
-    loaded = _load(cycle.pk)
+    loaded = _load(cycle.pk, version if read else None)  # a version just read need not be read again
     with _lock:
         _kept[cycle.pk] = loaded
         _kept.move_to_end(cycle.pk)
@@ -94,10 +95,12 @@ def _current_version(cycle_id):
     return Cycle.objects.filter(pk=cycle_id).values_list("config_version", flat=True).first()
 
 
-def _load(cycle_id) -> Configuration:
+def _load(cycle_id, version=None) -> Configuration:
+    """The rows, read after the version (`version`, if the caller has just read it): they are at least as new."""
     from gradadmit.cycles.models import DeadlineExtension, DocumentRequirement, Milestone
 
-    version = _current_version(cycle_id)  # first: the rows read after it are at least as new
+    if version is None:
+        version = _current_version(cycle_id)
     requirements = defaultdict(list)
     for requirement in DocumentRequirement.objects.filter(program__cycle_id=cycle_id).select_related(
         "template", "online_form"

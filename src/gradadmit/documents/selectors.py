@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from gradadmit.core.scoping import staff_program_q
@@ -19,6 +20,14 @@ def applicable_requirements(application, profile, requirements=None):
         for requirement in requirements
         if requirement.applies_to_application(identity=application.identity, education_status=status)
     ]
+
+
+def requirement_of(application, pk):
+    """One of the application's programme's document items (template and online form joined), or 404."""
+    requirement = configuration_of(application.program.cycle).requirement(application.program_id, pk)
+    if requirement is None:
+        raise Http404
+    return requirement
 
 
 def current_documents(applications, *, only=None) -> dict[int, dict[int, Document]]:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -15,7 +15,6 @@ from gradadmit.applications.selectors import application_of
 from gradadmit.core.deadlines import calendar_for, scope_for
 from gradadmit.core.errors import DomainError
 from gradadmit.core.uploads import MB, SizeLimitUploadHandler, human_size
-from gradadmit.cycles.configuration import configuration_of
 from gradadmit.documents import selectors, services
 from gradadmit.documents.files import serve_document
 from gradadmit.documents.models import Document
@@ -53,9 +52,7 @@ def items(request, pk):
 @require_POST
 def upload(request, pk, requirement_id):
     application = application_of(request.user, pk)
-    requirement = configuration_of(application.program.cycle).requirement(application.program_id, requirement_id)
-    if requirement is None:
-        raise Http404
+    requirement = selectors.requirement_of(application, requirement_id)
     handler = SizeLimitUploadHandler(request, requirement.max_size_mb * MB + 1)
     request.upload_handlers.insert(0, handler)
     return _upload(request, application, requirement, handler)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -11,16 +11,14 @@ from gradadmit.accounts.selectors import get_profile
 from gradadmit.applications.selectors import application_of
 from gradadmit.core.deadlines import calendar_for, scope_for
 from gradadmit.core.errors import DomainError
-from gradadmit.documents import online_forms
+from gradadmit.documents import online_forms, selectors
 from gradadmit.documents.online_forms import DraftConflict, FormInputError
 
 
 def _item(request, pk, requirement_id):
     """(application, requirement, spec, profile) of the applicant's own online item; anything else is a 404."""
     application = application_of(request.user, pk)
-    requirement = get_object_or_404(
-        application.program.document_requirements.select_related("online_form"), pk=requirement_id
-    )
+    requirement = selectors.requirement_of(application, requirement_id)
     spec = online_forms.spec_for(requirement)
     if spec is None:
         raise Http404
