@@ -10,4 +10,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from gradadmit.accounts import checklist  # noqa: F401  (registers the basic-details row)
+        from gradadmit.accounts import checklist, signed_in  # noqa: F401  (checklist registers the basic-details row)
+        from gradadmit.accounts.models import ApplicantProfile, User
+        from gradadmit.notifications.models import Message
+        from gradadmit.practice.models import PracticeAccount
+
+        signed_in.connect(User, ApplicantProfile, Message, PracticeAccount)

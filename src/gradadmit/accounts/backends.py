@@ -11,6 +11,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from gradadmit.accounts import signed_in
+
 OFFICE_APPS = {"accounts", "cycles", "applications", "notifications", "core", "django_tasks_db", "account", "mfa"}
 
 
@@ -30,15 +32,20 @@ class _PortalUserMixin:
 
     `user.profile` is then cached (accounts.selectors.get_profile reads it) and `user.unread_messages` is set
     (notifications.context_processors.portal shows it): two queries fewer on every signed-in page. The annotated
-    queryset is built once per process (`signed_in_users`); each request only adds its user's id to a copy.
+    queryset is built once per process (`signed_in_users`); each request only adds its user's id to a copy. Each
+    process keeps the users it loaded while nothing they show changed (accounts.signed_in): no query at all then.
     """
 
     def get_user(self, user_id):
-        try:
-            user = signed_in_users().get(pk=user_id)
-        except get_user_model().DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = signed_in.user_of(user_id, _load)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def _load(user_id):
+    try:
+        return signed_in_users().get(pk=user_id)
+    except get_user_model().DoesNotExist:
+        return None
 
 
 @functools.cache

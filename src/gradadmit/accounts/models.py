@@ -6,11 +6,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gradadmit.accounts.signed_in import SignedInQuerySet
 from gradadmit.core.choices import EducationStatus, EquivalentArticle
 from gradadmit.core.fields import EncryptedCharField, SearchHashField, refresh_search_hashes
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager.from_queryset(SignedInQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):
@@ -50,6 +51,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
     objects = UserManager()
+    signed_in_user = "pk"  # accounts.signed_in: writes to users draw their tokens
 
     class Meta:
         verbose_name = _("user")
@@ -113,6 +115,9 @@ class ApplicantProfile(models.Model):
         _("years of continuous service"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SignedInQuerySet.as_manager()
+    signed_in_user = "user_id"  # accounts.signed_in: the signed-in user's query reads the profile
 
     class Meta:
         constraints = [

@@ -35,8 +35,11 @@ def dashboard(user, profile):
 
     Returns (items, profile lock).
     """
-    applications = list(
-        applications_of(user).select_related(*checklist_registry.related()).order_by("status", "applied_at")
+    # Sorted here, not by the query: an ordered query of this many columns (the checklist's one-to-ones joined)
+    # costs Django a tenth of the page to compile, and an applicant has a handful of applications.
+    applications = sorted(
+        applications_of(user).select_related(*checklist_registry.related()).order_by(),
+        key=lambda application: (application.status, application.applied_at, application.pk),
     )
     calendars = _calendars(applications, user)
     lock = profile_lock(user, profile, applications=applications, calendars=calendars)

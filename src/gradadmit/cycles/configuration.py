@@ -22,8 +22,9 @@ import uuid
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 
-from django.db import models, transaction
-from django.db.models.base import ModelState
+from django.db import models
+
+from gradadmit.core.kept import WriteReportingQuerySet, clone
 
 KEEP = 256  # configurations kept per process (practice cycles come and go); the least recently used goes first
 _kept: OrderedDict = OrderedDict()  # cycle id -> Configuration
@@ -39,32 +40,21 @@ class Configuration:
     _requirements: dict  # program id -> tuple of its document items in their order
 
     def milestones(self) -> list:
-        return [_clone(milestone) for milestone in self._milestones]
+        return [clone(milestone) for milestone in self._milestones]
 
     def extensions(self, applicant=None) -> list:
         """Extensions for every applicant, and those granted to `applicant` (when signed in)."""
         applicant_id = applicant.id if applicant is not None and applicant.is_authenticated else None
-        return [_clone(e) for e in self._extensions if e.applicant_id is None or e.applicant_id == applicant_id]
+        return [clone(e) for e in self._extensions if e.applicant_id is None or e.applicant_id == applicant_id]
 
     def requirements(self, program_id) -> list:
         """The programme's document items in their order, with template and online form joined."""
-        return [_clone(requirement) for requirement in self._requirements.get(program_id, ())]
+        return [clone(requirement) for requirement in self._requirements.get(program_id, ())]
 
     def requirement(self, program_id, pk):
         """One of the programme's document items, or None (another programme's item is not found either)."""
         found = next((r for r in self._requirements.get(program_id, ()) if r.pk == pk), None)
-        return _clone(found) if found is not None else None
-
-
-def _clone(instance):
-    """A copy of a row as loaded: its own fields and its own cache of joined rows (copy.copy goes through pickling
-    support and costs five times as much)."""
-    clone = instance.__class__.__new__(instance.__class__)
-    clone.__dict__.update(instance.__dict__)
-    clone._state = ModelState()
-    clone._state.db, clone._state.adding = instance._state.db, instance._state.adding
-    clone._state.fields_cache = dict(instance._state.fields_cache)
-    return clone
+        return clone(found) if found is not None else None
 
 
 def configuration_of(cycle) -> Configuration:
@@ -132,44 +122,19 @@ def changed(cycle_ids, *, using=None) -> None:
     forget(cycle_ids)  # this process need not wait for the version to differ
 
 
-class ConfigurationQuerySet(models.QuerySet):
+class ConfigurationQuerySet(WriteReportingQuerySet):
     """The queryset of a configuration model: writes that bypass signals change the cycles' versions too.
 
     The model names the path from its rows to their cycle's id in `configuration_cycle`.
     """
 
-    def _cycle_ids(self, objs=None):
-        path = self.model.configuration_cycle
+    def touched(self, objs=None):
         if objs is None:
-            return set(self.values_list(path, flat=True))
+            return set(self.values_list(self.model.configuration_cycle, flat=True))
         return {cycle_of(obj) for obj in objs}
 
-    def update(self, **kwargs):
-        with transaction.atomic(using=self.db):
-            cycle_ids = self._cycle_ids()
-            updated = super().update(**kwargs)
-            changed(cycle_ids, using=self.db)
-        return updated
-
-    update.alters_data = True
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        objs = list(objs)
-        with transaction.atomic(using=self.db):
-            updated = super().bulk_update(objs, fields, batch_size=batch_size)
-            changed(self._cycle_ids(objs), using=self.db)
-        return updated
-
-    bulk_update.alters_data = True
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        with transaction.atomic(using=self.db):
-            created = super().bulk_create(objs, *args, **kwargs)
-            changed(self._cycle_ids(objs), using=self.db)
-        return created
-
-    bulk_create.alters_data = True
+    def report(self, keys):
+        changed(keys, using=self.db)
 
 
 def cycle_of(instance):

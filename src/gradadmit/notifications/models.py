@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gradadmit.accounts.signed_in import SignedInQuerySet
 from gradadmit.core.i18n import pick
 
 
@@ -26,6 +27,9 @@ class Message(models.Model):
     email = models.OneToOneField(
         "outbox.Email", null=True, blank=True, on_delete=models.SET_NULL, related_name="portal_message"
     )
+
+    objects = SignedInQuerySet.as_manager()
+    signed_in_user = "recipient_id"  # accounts.signed_in: the signed-in user's query counts the unread ones
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gradadmit.accounts.signed_in import SignedInQuerySet
+
 
 class PracticeAccount(models.Model):
     """Marks a user registered through the practice cycle's page: their pages are the practice cycle's only.
@@ -15,6 +17,9 @@ class PracticeAccount(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_account")
     cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="practice_accounts")
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    objects = SignedInQuerySet.as_manager()
+    signed_in_user = "user_id"  # accounts.signed_in: the signed-in user's query reads the practice cycle
 
     class Meta:
         verbose_name = _("practice account")

@@ -23,14 +23,14 @@ from gradadmit.testing.factories import (
     ReviewDecisionFactory,
     WaitlistEntryFactory,
 )
-from gradadmit.testing.queries import session_queries
+from gradadmit.testing.queries import signed_in_queries
 
 pytestmark = pytest.mark.django_db
 
 # Session, user (with profile and unread count), applications (with the one-to-one rows), milestones, extensions,
 # document requirements, documents, recommendation counts, fees, published cycles.
 # 10 before the cycle's configuration was kept (cycles.configuration) and sessions cached
-DASHBOARD_QUERIES = 6 + session_queries()
+DASHBOARD_QUERIES = 5 + signed_in_queries()
 
 
 def applications_in_every_state(user):
