@@ -139,8 +139,12 @@ if env("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Parameters bound by the server, and a statement run 5 times on a connection prepared there: PostgreSQL
-        # then skips parsing and planning the same few page queries again and again.
-        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+        # then skips parsing and planning the same few page queries again and again. `off` behind a pooler that
+        # cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+        _prepare = env("GRADADMIT_DB_PREPARE_THRESHOLD", "5").strip().lower()
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=None if _prepare in ("", "off") else int(_prepare)
+        )
     DATABASES["default"]["TEST"] = {"NAME": f"test_gradadmit_{os.getpid()}"}  # one per test process
 else:
     DATABASES = {

@@ -2,38 +2,21 @@
 gunicorn worker, so sessions are cached and a sign-out reaches every worker; with a database server but no Redis,
 each process's memory and sessions from the database only."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.core.cache.backends.filebased import FileBasedCache
 from django.urls import reverse
 
 from gradadmit.testing.factories import ProfileFactory
+from gradadmit.testing.settings_probe import settings_with
 
-ROOT = Path(__file__).resolve().parents[4]
 SHOW = (
-    "import json, django; django.setup(); from django.conf import settings; "
-    "print(json.dumps([settings.CACHES['default']['BACKEND'], settings.CACHES['default'].get('LOCATION', ''), "
-    "settings.SESSION_ENGINE]))"
+    "[settings.CACHES['default']['BACKEND'], settings.CACHES['default'].get('LOCATION', ''), settings.SESSION_ENGINE]"
 )
 
 
 def configured(tmp_path, **overrides):
-    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(
-        GRADADMIT_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="gradadmit.settings", PYTHONPATH=str(ROOT / "src")
-    )
-    env.update(overrides)
-    result = subprocess.run(
-        [sys.executable, "-c", SHOW], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return settings_with(tmp_path, SHOW, **overrides)
 
 
 def test_the_default_shares_files_and_caches_sessions(tmp_path):
