@@ -20,9 +20,9 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import transaction
 
-from gradadmit.core.kept import WriteReportingQuerySet, clone
+from gradadmit.core.kept import WriteReportingQuerySet, clone, on_row_write
 
 KEEP = 5000  # users kept per process; the least recently seen goes first
 TOKEN_SECONDS = 14 * 24 * 3600  # as long as a session; a token that expired only makes the next request load
@@ -117,6 +117,4 @@ def _on_write(sender, instance, using=None, **kwargs):
 
 def connect(*model_classes) -> None:
     """Draw the user's token whenever one row of these models is saved or deleted."""
-    for model in model_classes:
-        models.signals.post_save.connect(_on_write, sender=model, dispatch_uid=f"signed-in-{model._meta.label}")
-        models.signals.post_delete.connect(_on_write, sender=model, dispatch_uid=f"signed-in-{model._meta.label}")
+    on_row_write(_on_write, "signed-in", *model_classes)

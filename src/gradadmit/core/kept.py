@@ -3,6 +3,8 @@ changed (update(), bulk_update() and bulk_create() send no post_save, so a keepe
 them). Used by the cycle configuration (cycles/configuration.py) and the signed-in user (accounts/signed_in.py).
 """
 
+from abc import ABCMeta, abstractmethod
+
 from django.db import models, transaction
 from django.db.models.base import ModelState
 
@@ -18,18 +20,28 @@ def clone(instance):
     return copied
 
 
-class WriteReportingQuerySet(models.QuerySet):
+def on_row_write(receiver, name: str, *model_classes) -> None:
+    """Call `receiver` (a post_save/post_delete receiver) whenever one row of these models is saved or deleted;
+    `name` keeps each connection unique (connecting twice changes nothing)."""
+    for model in model_classes:
+        uid = f"{name}-{model._meta.label}"
+        models.signals.post_save.connect(receiver, sender=model, dispatch_uid=uid)
+        models.signals.post_delete.connect(receiver, sender=model, dispatch_uid=uid)
+
+
+class WriteReportingQuerySet(models.QuerySet, metaclass=ABCMeta):
     """A queryset whose update(), bulk_update() and bulk_create() report what they wrote, in the write's transaction.
 
-    A subclass says which keys a write touches (`touched(objs)`: of these instances, or, with None, of the rows the
-    queryset matches, read before they are updated) and what follows from it (`report(keys)`).
+    A subclass says which keys a write touches and what follows from it.
     """
 
+    @abstractmethod
     def touched(self, objs=None) -> set:
-        raise NotImplementedError
+        """The keys of these instances, or, with None, of the rows the queryset matches (read before an update)."""
 
+    @abstractmethod
     def report(self, keys: set) -> None:
-        raise NotImplementedError
+        """What follows from a write to rows with these keys (in the write's transaction)."""
 
     def update(self, **kwargs):
         with transaction.atomic(using=self.db):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from gradadmit.core.kept import WriteReportingQuerySet, clone
+from gradadmit.core.kept import WriteReportingQuerySet, clone, on_row_write
 
 KEEP = 256  # configurations kept per process (practice cycles come and go); the least recently used goes first
 _kept: OrderedDict = OrderedDict()  # cycle id -> Configuration
@@ -158,6 +158,4 @@ def _on_write(sender, instance, using=None, **kwargs):
 
 def connect(*model_classes) -> None:
     """Change the cycle's version whenever one row of these models is saved or deleted."""
-    for model in model_classes:
-        models.signals.post_save.connect(_on_write, sender=model, dispatch_uid=f"configuration-{model._meta.label}")
-        models.signals.post_delete.connect(_on_write, sender=model, dispatch_uid=f"configuration-{model._meta.label}")
+    on_row_write(_on_write, "configuration", *model_classes)
