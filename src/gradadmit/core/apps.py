@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from gradadmit.core import checks, metrics  # noqa: F401 (checks registers the field-key check)
+        from gradadmit.core import checks, displays, metrics  # noqa: F401 (checks registers the field-key check)
+
+        displays.install()  # get_FOO_display() from a table per field (core/displays.py)
 
         metrics.register_collector()  # queue figures read at scrape time; other apps add register_metric_source()
