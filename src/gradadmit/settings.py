@@ -172,7 +172,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # keep a signed-out session alive in the others). A database server without Redis (one app server on PostgreSQL):
 # each process's memory, and sessions from the database only.
 if env("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
+    # Django's Redis cache, keeping one client per connection pool (core/rediscache.py).
+    CACHES = {"default": {"BACKEND": "gradadmit.core.rediscache.KeptClientRedisCache", "LOCATION": env("REDIS_URL")}}
     CACHE_IS_SHARED = True
 elif not env("DATABASE_URL"):
     CACHES = {
