@@ -14,13 +14,13 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 class KeptClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._clients = {}  # pool index -> redis.Redis over that pool
+        self._clients = {}  # connection pool -> redis.Redis over it
 
     def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
+        pool = self._get_connection_pool(write)  # Django picks the server (a random reader when there are several)
+        client = self._clients.get(pool)
         if client is None:
-            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+            client = self._clients[pool] = self._client(connection_pool=pool)
         return client
 
 
