@@ -18,6 +18,7 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "zh-hant"
+    settings.GRADADMIT_PREPARED_CHECK = True  # every prepared queryset compared with a fresh build (core/prepared.py)
     if settings.CACHES["default"]["BACKEND"].endswith(("FileBasedCache", "FileCache")):  # each test its own directory
         settings.CACHES = {
             **settings.CACHES,

@@ -1,12 +1,12 @@
 """Reads of applications, always scoped to who is asking."""
 
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404
 
 from gradadmit.accounts.selectors import profile_lock
 from gradadmit.applications.models import Application
 from gradadmit.core.checklist import ChecklistContext, checklist_registry
 from gradadmit.core.deadlines import calendars_for, scope_for
+from gradadmit.core.prepared import Param, one_or_404, prepared
 from gradadmit.core.scoping import staff_program_q
 
 
@@ -14,14 +14,28 @@ def applications_of(user):
     return Application.objects.filter(applicant=user).select_related("program__cycle")
 
 
+def _applications_of_param(*related):
+    return Application.objects.filter(applicant_id=Param("user")).select_related("program__cycle", *related)
+
+
+# The applicant's pages read these on every request: built and compiled once (core/prepared.py). With the
+# checklist's one-to-one rows joined an application is about a hundred columns, which Django took longer to
+# compile than the database takes to run.
+_APPLICATION = prepared(lambda: _applications_of_param().filter(pk=Param("pk")))
+_APPLICATION_WITH_CHECKLIST = prepared(
+    lambda: _applications_of_param(*checklist_registry.related()).filter(pk=Param("pk"))
+)
+_APPLICATIONS_WITH_CHECKLIST = prepared(lambda: _applications_of_param(*checklist_registry.related()).order_by())
+
+
 def application_of(user, pk) -> Application:
     """The applicant's own application, or 404 (another user's id looks like a missing one)."""
-    return get_object_or_404(applications_of(user), pk=pk)
+    return one_or_404(_APPLICATION(user=user.pk, pk=pk))
 
 
 def application_with_checklist_of(user, pk) -> Application:
     """application_of() with the one-to-one rows the checklist providers read joined (no query each)."""
-    return get_object_or_404(applications_of(user).select_related(*checklist_registry.related()), pk=pk)
+    return one_or_404(_APPLICATION_WITH_CHECKLIST(user=user.pk, pk=pk))
 
 
 def applications_for_staff(user):
@@ -35,10 +49,9 @@ def dashboard(user, profile):
 
     Returns (items, profile lock).
     """
-    # Sorted here, not by the query: an ordered query of this many columns (the checklist's one-to-ones joined)
-    # costs Django a tenth of the page to compile, and an applicant has a handful of applications.
+    # Sorted here, not by the query: an applicant has a handful of applications.
     applications = sorted(
-        applications_of(user).select_related(*checklist_registry.related()).order_by(),
+        _APPLICATIONS_WITH_CHECKLIST(user=user.pk),
         key=lambda application: (application.status, application.applied_at, application.pk),
     )
     calendars = _calendars(applications, user)

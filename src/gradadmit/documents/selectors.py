@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from gradadmit.core.prepared import Param, prepared
 from gradadmit.core.scoping import staff_program_q
 from gradadmit.cycles.configuration import configuration_of
 from gradadmit.documents.models import Document
@@ -30,6 +31,15 @@ def requirement_of(application, pk):
     return requirement
 
 
+def _current_documents(*only):
+    documents = Document.objects.filter(application__in=Param("applications", many=True), is_current=True)
+    return documents.order_by().only("application_id", "requirement_id", *only) if only else documents.order_by()
+
+
+_CURRENT_DOCUMENTS = prepared(_current_documents)  # the documents page
+_CURRENT_CHECK_STATUS = prepared(lambda: _current_documents("check_status"))  # every checklist
+
+
 def current_documents(applications, *, only=None) -> dict[int, dict[int, Document]]:
     """{application_id: {requirement_id: current document}} in one query.
 
@@ -37,9 +47,12 @@ def current_documents(applications, *, only=None) -> dict[int, dict[int, Documen
     `only`: the fields the caller reads (a checklist reads the check status alone; each column selected costs).
     """
     result = defaultdict(dict)
-    documents = Document.objects.filter(application__in=applications, is_current=True).order_by()
-    if only is not None:
-        documents = documents.only("application_id", "requirement_id", *only)
+    if only is None:
+        documents = _CURRENT_DOCUMENTS(applications=applications)
+    elif tuple(only) == ("check_status",):
+        documents = _CURRENT_CHECK_STATUS(applications=applications)
+    else:
+        documents = _current_documents(*only).filter(application__in=applications)
     for document in documents:
         result[document.application_id][document.requirement_id] = document
     return result

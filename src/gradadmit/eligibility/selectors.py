@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404
 
@@ -10,6 +11,7 @@ from gradadmit.applications.models import Application
 from gradadmit.applications.selectors import applications_for_staff, dashboard_for
 from gradadmit.core import clock
 from gradadmit.core.models import AuditEntry
+from gradadmit.core.prepared import Param, prepared
 from gradadmit.documents.selectors import applicable_requirements
 from gradadmit.eligibility import rules
 from gradadmit.eligibility.completeness import (
@@ -49,16 +51,18 @@ def open_supplement(application, requirement, *, at=None) -> ReviewDecision | No
     )
 
 
+_SUPPLEMENT_ITEMS = prepared(
+    lambda: ReviewDecision.supplement_items.through.objects.filter(
+        reviewdecision__application_id=Param("application"),
+        reviewdecision__result=Result.SUPPLEMENT,
+        reviewdecision__supplement_until__gte=Param("at", models.DateTimeField()),
+    ).values_list("documentrequirement_id", flat=True)
+)
+
+
 def supplement_items(application, *, at=None) -> set[int]:
     """Requirement ids the application may upload now under an open supplement request (one query)."""
-    at = at or clock.now()
-    return set(
-        ReviewDecision.supplement_items.through.objects.filter(
-            reviewdecision__application_id=application.pk,
-            reviewdecision__result=Result.SUPPLEMENT,
-            reviewdecision__supplement_until__gte=at,
-        ).values_list("documentrequirement_id", flat=True)
-    )
+    return set(_SUPPLEMENT_ITEMS(application=application.pk, at=at or clock.now()))
 
 
 def decision_of(application) -> ReviewDecision | None:

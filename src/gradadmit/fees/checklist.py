@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from gradadmit.core import clock
 from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry, url_for
+from gradadmit.core.prepared import Param, prepared
 from gradadmit.fees.models import Charge, FeeItem
 
 
@@ -24,13 +25,18 @@ def _detail(charge) -> str:
     return _("Not paid yet (尚未繳費): NT$ %(due)s.") % {"due": f"{charge.amount_due:,}"}
 
 
+_CHARGES = prepared(
+    lambda: Charge.objects.filter(application__in=Param("applications", many=True)).select_related("item").order_by()
+)
+
+
 @checklist_registry.register(keys=("fees",))
 def fee_rows(applications, context):
     """One query for every application's charges; an application fee not charged yet shows the cycle's fee."""
     charges = defaultdict(list)
     # Sorted here, not by the query: Django's ORDER BY costs more to compile than a few rows cost to sort.
     for charge in sorted(
-        Charge.objects.filter(application__in=applications).select_related("item").order_by(),
+        _CHARGES(applications=applications),
         key=lambda charge: (charge.item.order, charge.id),
     ):
         charges[charge.application_id].append(charge)

@@ -3,11 +3,13 @@
 import hashlib
 from collections import defaultdict
 
-from django.db.models import Prefetch
+from django.db import models
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 
 from gradadmit.core import clock
 from gradadmit.core.i18n import pick
+from gradadmit.core.prepared import Param, prepared
 from gradadmit.core.scoping import staff_program_q
 from gradadmit.recommendations.models import RecommendationNotice, RecommendationRequest
 
@@ -38,16 +40,25 @@ def request_of_applicant(user, application, pk) -> RecommendationRequest:
     )
 
 
+_NOTICE_OF_TOKEN = prepared(
+    lambda: (
+        RecommendationNotice.objects.select_related(
+            "request__application__program__cycle", "request__application__applicant__profile"
+        )
+        .filter(token_hash=Param("token_hash", models.CharField()))
+        .order_by()
+    )
+)
+
+
 def request_for_token(raw: str) -> RecommendationRequest | None:
     """The request a link token belongs to, or None when the token is unknown, malformed or expired."""
     if not raw or len(raw) > 100:
         return None
-    try:  # token_hash is unique: get() asks for no ordering
-        notice = RecommendationNotice.objects.select_related(
-            "request__application__program__cycle", "request__application__applicant__profile"
-        ).get(token_hash=hash_token(raw))
-    except RecommendationNotice.DoesNotExist:
+    notices = list(_NOTICE_OF_TOKEN(token_hash=hash_token(raw)))  # token_hash is unique
+    if not notices:
         return None
+    notice = notices[0]
     request = notice.request
     if request.token_expires_at <= clock.now() or not request.application.is_active:
         return None
@@ -79,17 +90,21 @@ def sibling_choices(request) -> list[tuple[int, str]]:
     return [(pk, pick(name_zh, name_en)) for pk, name_zh, name_en in rows]
 
 
-def status_counts(applications) -> dict[int, dict[str, int]]:
-    """{application_id: {status: count}} in one query."""
-    from django.db.models import Count
-
-    counts = defaultdict(dict)
-    rows = (
-        RecommendationRequest.objects.filter(application__in=applications)
+def _status_counts():
+    return (
+        RecommendationRequest.objects.filter(application__in=Param("applications", many=True))
         .values("application_id", "status")
         .annotate(n=Count("id"))
     )
-    for row in rows:
+
+
+_STATUS_COUNTS = prepared(_status_counts)
+
+
+def status_counts(applications) -> dict[int, dict[str, int]]:
+    """{application_id: {status: count}} in one query."""
+    counts = defaultdict(dict)
+    for row in _STATUS_COUNTS(applications=applications):
         counts[row["application_id"]][row["status"]] = row["n"]
     return counts
 
