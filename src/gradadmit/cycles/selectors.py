@@ -1,10 +1,25 @@
 """Reads of cycles and programmes: public ones for visitors, scoped ones for staff."""
 
+from django.db import models
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from gradadmit.core.prepared import Param, one_or_404, prepared
 from gradadmit.core.scoping import staff_program_q
-from gradadmit.cycles.models import Cycle, Program, SelectionStage
+from gradadmit.cycles.models import Cycle, FormTemplate, Program, SelectionStage
+
+# The public pages and 考生專區 read these on every request: built and compiled once (core/prepared.py).
+_CODE = models.CharField()
+_PUBLISHED_CYCLE = prepared(lambda: Cycle.objects.filter(is_published=True, code=Param("code", _CODE)))
+_OPEN_CYCLES = prepared(lambda: Cycle.objects.real().filter(is_published=True))
+_PRACTICE_CYCLE = prepared(lambda: Cycle.objects.filter(pk=Param("cycle"), is_published=True))
+_PUBLIC_PROGRAMS = prepared(lambda: Program.objects.filter(cycle_id=Param("cycle")).order_by("code"))
+_PUBLIC_PROGRAM = prepared(
+    lambda: Program.objects.filter(cycle_id=Param("cycle"), code=Param("code", _CODE)).prefetch_related(
+        Prefetch("stages", queryset=SelectionStage.objects.order_by("order"))
+    )
+)
+_FORMS = prepared(lambda: FormTemplate.objects.filter(cycle_id=Param("cycle")))
 
 
 def published_cycles():
@@ -14,7 +29,7 @@ def published_cycles():
 
 def published_cycle(code) -> Cycle:
     """A published cycle's public page; a practice cycle's too (its pages carry the practice banner)."""
-    return get_object_or_404(Cycle.objects.filter(is_published=True), code=code)
+    return one_or_404(_PUBLISHED_CYCLE(code=code))
 
 
 def cycles_open_to(user):
@@ -23,22 +38,22 @@ def cycles_open_to(user):
 
     cycle_id = practice_cycle_id_of(user)
     if cycle_id is not None:
-        return Cycle.objects.filter(pk=cycle_id, is_published=True)
-    return published_cycles()
+        return _PRACTICE_CYCLE(cycle=cycle_id)
+    return _OPEN_CYCLES()
 
 
 def public_programs(cycle):
-    return cycle.programs.order_by("code")
+    return _PUBLIC_PROGRAMS(cycle=cycle.pk)
+
+
+def cycle_forms(cycle):
+    """The cycle's downloadable forms, in their order."""
+    return _FORMS(cycle=cycle.pk)
 
 
 def public_program(cycle, code) -> Program:
     """The programme with its stages; its document items are in the cycle's configuration (cycles.configuration)."""
-    return get_object_or_404(
-        Program.objects.filter(cycle=cycle).prefetch_related(
-            Prefetch("stages", queryset=SelectionStage.objects.order_by("order"))
-        ),
-        code=code,
-    )
+    return one_or_404(_PUBLIC_PROGRAM(cycle=cycle.pk, code=code))
 
 
 def programs_for_staff(user):

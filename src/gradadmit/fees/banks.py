@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from gradadmit.core.i18n import pick
+from gradadmit.core.prepared import Param, prepared
 from gradadmit.fees.virtual_accounts import AccountScheme
 
 # Defaults when a cycle has no CycleBank row; each can be set in the environment-driven settings.
@@ -75,11 +76,18 @@ def config_of(row) -> BankConfig:
     )
 
 
+def _cycle_banks():
+    from gradadmit.fees.models import CycleBank  # fees.models imports this module
+
+    return CycleBank.objects.filter(cycle_id__in=Param("cycles", many=True))
+
+
+_BANKS = prepared(_cycle_banks)  # the fee page and the slip: built and compiled once (core/prepared.py)
+
+
 def banks_for(cycle_ids) -> dict[int, BankConfig]:
     """{cycle id: BankConfig} in one query."""
-    from gradadmit.fees.models import CycleBank
-
-    rows = {row.cycle_id: row for row in CycleBank.objects.filter(cycle_id__in=list(cycle_ids))}
+    rows = {row.cycle_id: row for row in _BANKS(cycles=list(cycle_ids))}
     return {cycle_id: config_of(rows.get(cycle_id)) for cycle_id in cycle_ids}
 
 

@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 
+from gradadmit.core.prepared import Param, prepared
 from gradadmit.core.scoping import staff_program_q
 from gradadmit.fees.models import Charge, Payment, StatementImport, StatementLine, VirtualAccount, WaiverRequest
 
@@ -17,13 +18,16 @@ def _with_accounts(queryset):
     )
 
 
+_CHARGES_OF_APPLICATION = prepared(
+    lambda: _with_accounts(Charge.objects.filter(application_id=Param("application"))).prefetch_related(
+        Prefetch("waiver_requests", queryset=WaiverRequest.objects.order_by("-requested_at"), to_attr="waivers")
+    )
+)
+
+
 def charges_of_application(application):
     """The charges of an application the caller already fetched through a scoped selector."""
-    return list(
-        _with_accounts(Charge.objects.filter(application=application)).prefetch_related(
-            Prefetch("waiver_requests", queryset=WaiverRequest.objects.order_by("-requested_at"), to_attr="waivers")
-        )
-    )
+    return list(_CHARGES_OF_APPLICATION(application=application.pk))
 
 
 def charge_of_applicant(user, application, pk) -> Charge:

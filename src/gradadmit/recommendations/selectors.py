@@ -29,8 +29,15 @@ def _with_notices(queryset):
     )
 
 
+_REQUESTS_OF_APPLICATION = prepared(
+    lambda: _with_notices(
+        RecommendationRequest.objects.filter(application_id=Param("application")).order_by("created_at", "id")
+    )
+)
+
+
 def requests_of_application(application):
-    return _with_notices(RecommendationRequest.objects.filter(application=application).order_by("created_at", "id"))
+    return _REQUESTS_OF_APPLICATION(application=application.pk)
 
 
 def request_of_applicant(user, application, pk) -> RecommendationRequest:

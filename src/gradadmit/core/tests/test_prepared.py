@@ -70,10 +70,12 @@ def test_an_empty_list_gives_no_rows_without_a_query(applications):
 
 def test_values_and_aggregates_work(applications):
     counts = prepared(
-        lambda: Application.objects.filter(applicant_id__in=Param("users", many=True))
-        .values("applicant_id")
-        .annotate(n=Count("id"))
-        .order_by()
+        lambda: (
+            Application.objects.filter(applicant_id__in=Param("users", many=True))
+            .values("applicant_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     )
     result = {row["applicant_id"]: row["n"] for row in counts(users=list(applications))}
     assert result == {user.pk: len(rows) for user, rows in applications.items()}

@@ -27,7 +27,7 @@ def cycle_detail(request, code):
             "cycle": cycle,
             "milestones": milestones,
             "programs": list(selectors.public_programs(cycle)),
-            "forms": list(cycle.forms.all()),
+            "forms": list(selectors.cycle_forms(cycle)),
             "application_window": calendar.window("application"),
         },
     )
