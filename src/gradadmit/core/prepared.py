@@ -58,7 +58,8 @@ class Param(Expression):
     The value is converted for the database by `output_field` (an integer by default), as Django converts a
     literal value of that field. None is refused: `= NULL` matches nothing, where Django would write IS NULL.
     `many=True` takes a list for `__in` (`filter(application__in=Param("applications", many=True))`): each length
-    is compiled once, and an empty list gives an empty queryset without a query, as Django's own `__in=[]` does.
+    is compiled once (keep such lists short: a page's rows, not a table), and an empty list gives an empty queryset
+    without a query, as Django's own `__in=[]` does.
     """
 
     def __init__(self, name: str, output_field=None, *, many: bool = False):
@@ -69,9 +70,12 @@ class Param(Expression):
         return f"Param({self.name!r}{', many=True' if self.many else ''})"
 
     def as_sql(self, compiler, connection):
+        values = getattr(_compiling, "values", None)
+        if values is None:
+            raise TypeError(f"{self!r} outside a prepared queryset: build the queryset with prepared()")
         if not self.many:
             return "%s", [_Slot(self.name, self.output_field)]
-        count = len(_compiling.values[self.name])
+        count = len(values[self.name])
         return ", ".join(["%s"] * count), [_Slot(self.name, self.output_field, index) for index in range(count)]
 
     def get_group_by_cols(self):

@@ -121,3 +121,8 @@ def test_the_check_catches_a_builder_that_keeps_a_value(applications, settings):
     status[0] = "withdrawn"  # as a builder reading the clock or the request would see a new value
     with pytest.raises(AssertionError, match="differs from a fresh build"):
         list(by_status(user=user.pk))
+
+
+def test_a_param_outside_a_prepared_queryset_is_refused(applications):
+    with pytest.raises(TypeError, match="outside a prepared queryset"):
+        list(Application.objects.filter(applicant_id=Param("user")))
