@@ -247,7 +247,7 @@ GRADADMIT_JOB_HISTORY_DAYS = int(env("GRADADMIT_JOB_HISTORY_DAYS", "30"))
 # The cycle overview counts a whole cycle: its figures are kept this long (seconds; 0 counts on every request).
 GRADADMIT_OVERVIEW_CACHE_SECONDS = int(env("GRADADMIT_OVERVIEW_CACHE_SECONDS", "60"))
 # Prepared querysets (core/prepared.py) also build and compile afresh at each evaluation and compare: on in the tests.
-GRADADMIT_PREPARED_CHECK = env("GRADADMIT_PREPARED_CHECK", "0") == "1"
+GRADADMIT_PREPARED_CHECK = env_bool("GRADADMIT_PREPARED_CHECK")
 # The schedule kept by the workers (no cron): each slot of each entry runs once, whatever the number of workers.
 GRADADMIT_SCHEDULE = [
     {"name": "outbox", "task": "gradadmit.outbox.tasks.deliver_outbox", "every": 30},

@@ -30,7 +30,7 @@ from django.db.models.expressions import Expression
 from django.db.models.sql import Query
 from django.http import Http404
 
-__all__ = ["Param", "PreparedQueryChanged", "one_or_404", "prepared"]
+__all__ = ["Param", "PreparedQueryChanged", "one_or_404", "one_or_none", "prepared"]
 
 
 class PreparedQueryChanged(TypeError):
@@ -124,7 +124,7 @@ class _PreparedSQLQuery(Query):
         compiler.connection, compiler.using = connection, connection.alias
         sql, params = kept.sql, _bind(kept.params, self.values, connection)
         if getattr(settings, "GRADADMIT_PREPARED_CHECK", False):
-            self.prepared.check_against_fresh(self.values, connection, (sql, params))
+            self.prepared.check_against_fresh(self.values, connection, elide_empty, (sql, params))
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         return compiler
 
@@ -180,8 +180,8 @@ class _Prepared:
                     kept = self._kept[key] = _Kept(*_compile(query, connection, elide_empty, query.values))
         return kept
 
-    def check_against_fresh(self, values, connection, kept_sql) -> None:
-        _, sql, params = _compile(self.builder().query, connection, True, values)
+    def check_against_fresh(self, values, connection, elide_empty, kept_sql) -> None:
+        _, sql, params = _compile(self.builder().query, connection, elide_empty, values)
         if (sql, _bind(params, values, connection)) != kept_sql:
             raise AssertionError(
                 f"prepared query {self.builder.__qualname__}: the kept SQL differs from a fresh build "
@@ -195,9 +195,15 @@ def prepared(builder):
     return _Prepared(builder)
 
 
-def one_or_404(queryset):
-    """The one row of a prepared queryset selecting by a unique key, or 404 (get_object_or_404 chains a filter)."""
+def one_or_none(queryset):
+    """The one row of a prepared queryset selecting by a unique key, or None (get() and first() chain a filter)."""
     rows = list(queryset)
-    if not rows:
+    return rows[0] if rows else None
+
+
+def one_or_404(queryset):
+    """one_or_none(), with 404 for no row (get_object_or_404 chains a filter)."""
+    row = one_or_none(queryset)
+    if row is None:
         raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
-    return rows[0]
+    return row

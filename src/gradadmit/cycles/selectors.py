@@ -11,7 +11,6 @@ from gradadmit.cycles.models import Cycle, FormTemplate, Program, SelectionStage
 # The public pages and 考生專區 read these on every request: built and compiled once (core/prepared.py).
 _CODE = models.CharField()
 _PUBLISHED_CYCLE = prepared(lambda: Cycle.objects.filter(is_published=True, code=Param("code", _CODE)))
-_OPEN_CYCLES = prepared(lambda: Cycle.objects.real().filter(is_published=True))
 _PRACTICE_CYCLE = prepared(lambda: Cycle.objects.filter(pk=Param("cycle"), is_published=True))
 _PUBLIC_PROGRAMS = prepared(lambda: Program.objects.filter(cycle_id=Param("cycle")).order_by("code"))
 _PUBLIC_PROGRAM = prepared(
@@ -25,6 +24,9 @@ _FORMS = prepared(lambda: FormTemplate.objects.filter(cycle_id=Param("cycle")))
 def published_cycles():
     """Published real cycles (a practice cycle is listed on the practice page only)."""
     return Cycle.objects.real().filter(is_published=True)
+
+
+_OPEN_CYCLES = prepared(published_cycles)
 
 
 def published_cycle(code) -> Cycle:

@@ -1,5 +1,6 @@
 """Reads of documents, scoped: the applicant's own, or the programmes of the staff member asking."""
 
+import functools
 from collections import defaultdict
 
 from django.http import Http404
@@ -31,13 +32,17 @@ def requirement_of(application, pk):
     return requirement
 
 
-def _current_documents(*only):
-    documents = Document.objects.filter(application__in=Param("applications", many=True), is_current=True)
-    return documents.order_by().only("application_id", "requirement_id", *only) if only else documents.order_by()
+@functools.cache
+def _current_documents(only: tuple | None):
+    """The prepared query of current documents selecting `only` these fields (None: every field), one per tuple:
+    the documents page reads every field, each checklist the check status alone."""
 
+    def build():
+        documents = Document.objects.filter(application__in=Param("applications", many=True), is_current=True)
+        documents = documents.order_by()
+        return documents if only is None else documents.only("application_id", "requirement_id", *only)
 
-_CURRENT_DOCUMENTS = prepared(_current_documents)  # the documents page
-_CURRENT_CHECK_STATUS = prepared(lambda: _current_documents("check_status"))  # every checklist
+    return prepared(build)
 
 
 def current_documents(applications, *, only=None) -> dict[int, dict[int, Document]]:
@@ -47,12 +52,7 @@ def current_documents(applications, *, only=None) -> dict[int, dict[int, Documen
     `only`: the fields the caller reads (a checklist reads the check status alone; each column selected costs).
     """
     result = defaultdict(dict)
-    if only is None:
-        documents = _CURRENT_DOCUMENTS(applications=applications)
-    elif tuple(only) == ("check_status",):
-        documents = _CURRENT_CHECK_STATUS(applications=applications)
-    else:
-        documents = _current_documents(*only).filter(application__in=applications)
+    documents = _current_documents(None if only is None else tuple(only))(applications=applications)
     for document in documents:
         result[document.application_id][document.requirement_id] = document
     return result

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from gradadmit.core import clock
 from gradadmit.core.i18n import pick
-from gradadmit.core.prepared import Param, prepared
+from gradadmit.core.prepared import Param, one_or_none, prepared
 from gradadmit.core.scoping import staff_program_q
 from gradadmit.recommendations.models import RecommendationNotice, RecommendationRequest
 
@@ -62,10 +62,9 @@ def request_for_token(raw: str) -> RecommendationRequest | None:
     """The request a link token belongs to, or None when the token is unknown, malformed or expired."""
     if not raw or len(raw) > 100:
         return None
-    notices = list(_NOTICE_OF_TOKEN(token_hash=hash_token(raw)))  # token_hash is unique
-    if not notices:
+    notice = one_or_none(_NOTICE_OF_TOKEN(token_hash=hash_token(raw)))  # token_hash is unique
+    if notice is None:
         return None
-    notice = notices[0]
     request = notice.request
     if request.token_expires_at <= clock.now() or not request.application.is_active:
         return None
