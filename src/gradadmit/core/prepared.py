@@ -14,7 +14,8 @@ The builder is called once; it must take every value that changes between evalua
 the request, the clock or a setting (a value read inside the builder is kept for the life of the process). The
 queryset an evaluation returns is run as it is (iterated, list(), len()): chaining another method on it raises
 `PreparedQueryChanged`, since the kept SQL would not include the change. Prefetching, select_related and values()
-work as usual: only the step from query to SQL is kept, the rows are read and converted by Django as always.
+work as usual: only the step from query to SQL (and the list of the columns' value converters) is kept, the rows
+are read and converted by Django as always.
 
 With `GRADADMIT_PREPARED_CHECK` on (the test suite's settings), every evaluation also builds and compiles the query
 afresh and compares the result with the kept SQL and values: a builder that kept a value it should not have is
@@ -126,14 +127,29 @@ class _PreparedSQLQuery(Query):
         if getattr(settings, "GRADADMIT_PREPARED_CHECK", False):
             self.prepared.check_against_fresh(self.values, connection, elide_empty, (sql, params))
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        compiler.get_converters = lambda expressions: kept.converters(compiler, expressions)
         return compiler
 
 
 class _Kept:
-    __slots__ = ("compiler", "params", "sql")
+    """A compiled query: its compiler, SQL and values, and the converters of its rows (per database connection)."""
+
+    __slots__ = ("_converters", "compiler", "params", "sql")
 
     def __init__(self, compiler, sql, params):
         self.compiler, self.sql, self.params = compiler, sql, params
+        self._converters: dict = {}
+
+    def converters(self, compiler, expressions) -> dict:
+        """What Django's get_converters() finds for the selected columns (a database's and each field's value
+        converters), looked up once: asking every column's field and the backend costs more than reading the rows.
+        """
+        expressions = tuple(expressions)
+        key = (compiler.connection, tuple(map(id, expressions)))
+        found = self._converters.get(key)
+        if found is None:  # the expressions are kept with their converters: an id cannot come back as another's
+            found = self._converters[key] = (expressions, type(compiler).get_converters(compiler, expressions))
+        return found[1]
 
 
 def _compile(query, connection, elide_empty, values) -> tuple:

@@ -90,6 +90,24 @@ def test_a_param_is_converted_by_its_field(applications):
     assert list(applied_before(at=clock.now() - timedelta(days=1))) == []
 
 
+def test_the_row_converters_are_looked_up_once_and_still_convert(applications, monkeypatch):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    looked_up = []
+    get_converters = SQLCompiler.get_converters
+    monkeypatch.setattr(
+        SQLCompiler,
+        "get_converters",
+        lambda self, expressions: looked_up.append(1) or get_converters(self, expressions),
+    )
+    of_user = prepared(_of_user)
+    for user, expected in list(applications.items()) * 2:
+        rows = list(of_user(user=user.pk))
+        assert rows == expected
+        assert [row.applied_at for row in rows] == [a.applied_at for a in expected]  # aware datetimes, converted
+    assert len(looked_up) == 1
+
+
 def test_none_is_refused_rather_than_matching_nothing(applications):
     with pytest.raises(ValueError, match="None"):
         list(prepared(_of_user)(user=None))
