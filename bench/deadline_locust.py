@@ -37,6 +37,7 @@ import json
 import os
 import random
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -47,6 +48,7 @@ from gevent import monkey
 monkey.patch_all()
 
 import gevent  # noqa: E402
+import gevent.event  # noqa: E402
 from locust import FastHttpUser, between, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
@@ -55,11 +57,14 @@ from pdfgen import pdf_of_size  # noqa: E402
 
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 MB = 1024 * 1024
+DRAIN_SECONDS = 3  # before /healthz is read between steps: the requests under way finish (p95 < 500 ms when held)
 SPEC: dict = {}
 PDFS: dict[int, list[bytes]] = {}  # size in MB -> a few distinct clean PDFs of that size
 _addresses = itertools.count(1)
 _started = [0]  # users whose on_start (the sign-in) is over
 _letters: list[str] = []  # links with a letter still to write, shared by the recommenders (one gevent process)
+_gate = gevent.event.Event()  # open while users may send requests; closed while /healthz is read between steps
+_gate.set()
 
 
 def prepare(spec: dict) -> None:
@@ -103,6 +108,7 @@ class PortalUser(FastHttpUser):
         return random.choice(self.hosts) + path  # each request to any app server: they share everything
 
     def get(self, path: str, name: str, expect: bytes | None = None, *, host: bool = True):
+        _gate.wait()
         url = self.url(path) if host else path  # host=False: `path` is already a full URL (a redirect's target)
         with self.client.get(url, name=name, headers=self.headers(), catch_response=True) as reply:
             _check(reply, expect)
@@ -111,6 +117,7 @@ class PortalUser(FastHttpUser):
     def post(self, path: str, name: str, *, data, then: str, content_type=None, expect: bytes | None = None):
         """A form post answered by a redirect (anything else fails), then the page it redirects to, as a request of
         its own named `then`: the server serves two requests, and the rates and percentiles count both."""
+        _gate.wait()
         headers = self.headers()
         if content_type:
             headers["Content-Type"] = content_type
@@ -416,6 +423,25 @@ def warm_up(spec: dict, per_host: int = 6) -> None:
             print(f"warm-up: {failed}", flush=True)  # the steps will show whatever it is as failures
 
 
+def healthz_between_steps(spec: dict) -> float:
+    """/healthz read between two steps (req/s), the users held back meanwhile: each step's rate is compared with the
+    reference read right before and right after it. This machine's speed changes within minutes (/healthz read 412
+    and then 1,616 req/s around one climb), more than any change measured, so a step and the readings of its own
+    minutes are the only fair pair. The requests under way finish first (DRAIN_SECONDS); bench_deadline.py flushes
+    written files and reads /healthz on every app server at once, as before the climb."""
+    _gate.clear()
+    try:
+        gevent.sleep(DRAIN_SECONDS)
+        reading = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve().parent / "bench_deadline.py"), "--healthz",
+             str(spec["healthz_step_seconds"]), *spec["hosts"]],
+            capture_output=True, text=True, check=True, timeout=120,
+        )  # fmt: skip
+        return float(reading.stdout.strip().splitlines()[-1])
+    finally:
+        _gate.set()
+
+
 def run_steps(spec: dict) -> dict:
     prepare(spec)
     started = time.monotonic()
@@ -430,6 +456,7 @@ def run_steps(spec: dict) -> dict:
         runner.start(spec["steps"][0], spawn_rate=spec["spawn_rate"])
         gevent.sleep(spec["warmup_seconds"])
         running = spec["steps"][0]
+        healthz_before = healthz_between_steps(spec)
         for users in spec["steps"]:
             # New users arrive at spawn_rate a second and sign in (a password hash each): not measured.
             runner.start(users, spawn_rate=spec["spawn_rate"])
@@ -460,11 +487,14 @@ def run_steps(spec: dict) -> dict:
             for message, count in step["errors"].items():
                 errors[message] = errors.get(message, 0) + count
             step["load"] = os.getloadavg()[0]
+            step["healthz_rps"] = [healthz_before, healthz_between_steps(spec)]  # read just before and just after
+            healthz_before = step["healthz_rps"][1]
             steps.append(step)
             print(
                 f"step {users:4d} users: {step['rate']:7.1f} req/s  p50 {step['p50']:5.0f} ms  p95 {step['p95']:5.0f} ms"
                 f"  p99 {step['p99']:5.0f} ms  failures {step['failures']}  load {step['load']:.2f}  CPU ms/request "
-                + ", ".join(f"{group} {ms:.0f}" for group, ms in step["cpu_ms_per_request"].items()),
+                + ", ".join(f"{group} {ms:.0f}" for group, ms in step["cpu_ms_per_request"].items())
+                + "  /healthz before and after {:.0f}, {:.0f} req/s".format(*step["healthz_rps"]),
                 flush=True,
             )
             if step["failures"] or step["p95"] >= spec["stop_p95_ms"] or not step["requests"]:
