@@ -8,6 +8,27 @@ hypothesis_settings.register_profile("gradadmit", deadline=None)
 hypothesis_settings.load_profile("gradadmit")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jinja2_pages_seen_by_the_test_client():
+    """Pages drawn by Jinja2 reach the test client's response.context and response.templates, as the template
+    language's do: Django instruments only its own template language for tests (test.utils.setup_test_environment).
+    """
+    from django.template.backends.jinja2 import Template
+    from django.test.signals import template_rendered
+
+    render = Template.render
+
+    def instrumented(self, context=None, request=None):
+        context = {} if context is None else context
+        html = render(self, context, request)  # the backend adds the request's values to `context`
+        template_rendered.send(sender=self, template=self.template, context=context)
+        return html
+
+    Template.render = instrumented
+    yield
+    Template.render = render
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.STORAGES = {

@@ -101,32 +101,37 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
+CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.template.context_processors.i18n",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "gradadmit.notifications.context_processors.portal",
+    "gradadmit.practice.context_processors.practice",
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.template.context_processors.i18n",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "gradadmit.notifications.context_processors.portal",
-                "gradadmit.practice.context_processors.practice",
-            ],
+            "context_processors": CONTEXT_PROCESSORS,
             "builtins": ["gradadmit.core.templatetags.portal", "gradadmit.core.templatetags.cached_urls"],
         },
     },
-    # Jinja2 for long office lists (templates under <app>/jinja2/): it compiles templates to Python and draws a
-    # table row several times faster than the template language (eligibility's review queue).
-    # Templates use it through the {% jinja2 %} tag (core.templatetags.portal).
+    # Jinja2 (templates under <app>/jinja2/) for the pages of the deadline night's mix (考生專區 and the application's
+    # pages, the public cycle and programme pages), long office lists and repeated cards: it compiles templates to
+    # Python and draws a page several times faster than the template language. A name the template language does
+    # not find comes from here; template-language pages use it through {% jinja2 %} (core.templatetags.portal).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "gradadmit.core.jinja_env.environment"},
+        "OPTIONS": {
+            "environment": "gradadmit.core.jinja_env.environment",
+            "context_processors": [*CONTEXT_PROCESSORS, "gradadmit.core.jinja_env.translations"],
+        },
     },
 ]
 

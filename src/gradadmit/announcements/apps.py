@@ -8,3 +8,9 @@ class AnnouncementsConfig(AppConfig):
     name = "gradadmit.announcements"
     label = "announcements"
     verbose_name = _("Announcements")
+
+    def ready(self):
+        from gradadmit.announcements.templatetags.announcements import latest_announcements, newsdate, text_lang
+        from gradadmit.core.jinja_env import add_globals
+
+        add_globals(latest_announcements=latest_announcements, newsdate=newsdate, text_lang=text_lang)

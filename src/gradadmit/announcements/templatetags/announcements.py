@@ -10,14 +10,17 @@ from gradadmit.core.rocdate import format_for_language
 register = template.Library()
 
 
-@register.inclusion_tag("announcements/partials/latest.html", takes_context=True)
-def latest_announcements(context, cycle=None):
-    """The newest published announcements (of one cycle, or of every published cycle), pinned first."""
-    return {
-        "announcements": selectors.latest_announcements(cycle=cycle),
-        "cycle": cycle,
-        "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
-    }
+@register.simple_tag
+def latest_announcements(cycle=None):
+    """The newest published announcements (of one cycle, or of every published cycle), pinned first.
+
+    Drawn by Jinja2 (announcements/jinja2/announcements/partials/latest.html); Jinja2 pages call the same function.
+    """
+    from gradadmit.core.templatetags.portal import jinja2
+
+    return jinja2(
+        "announcements/partials/latest.html", announcements=selectors.latest_announcements(cycle=cycle), cycle=cycle
+    )
 
 
 @register.filter

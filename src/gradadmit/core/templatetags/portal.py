@@ -1,8 +1,7 @@
 """Template filters shared by every page (dates by language, localized model fields) and the checklist tag."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 
 from gradadmit.core.rocdate import format_for_language
 
@@ -20,6 +19,34 @@ def jinja2(template_name, **context):
     from django.utils.safestring import mark_safe
 
     return mark_safe(render_to_string(template_name, context, using="jinja2"))  # noqa: S308 (escaped by Jinja2)
+
+
+# What the site's header, messages and footer (core/jinja2/core/site_*.html) read from a page's context.
+_SITE_NAMES = (
+    "LANGUAGE_CODE",
+    "request",
+    "user",
+    "unread_messages",
+    "practice_mode",
+    "practice_signup",
+    "cycle",
+    "messages",
+)
+
+
+@register.simple_tag(takes_context=True)
+def site_part(context, template_name):
+    """A part of every page drawn by Jinja2 for the template language's base.html: `{% site_part "core/x.html" %}`.
+
+    Pages drawn by Jinja2 include the same parts in core/jinja2/layout.html: one header for both.
+    """
+    from django.template.backends.utils import csrf_input_lazy
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    values = {name: context.get(name) for name in _SITE_NAMES}
+    values["csrf_input"] = csrf_input_lazy(values["request"]) if values["request"] is not None else ""
+    return mark_safe(render_to_string(template_name, values, using="jinja2"))  # noqa: S308 (escaped by Jinja2)
 
 
 @register.filter
@@ -70,28 +97,6 @@ def ntd(value):
 def checklist(rows):
     """An application's checklist (core.checklist rows) as a list: status, label (linked), detail, due date.
 
-    Drawn here rather than by a template included per application: 考生專區 shows every row of every application.
+    Drawn by Jinja2 (core/jinja2/core/checklist.html): 考生專區 shows every row of every application.
     """
-    language = get_language() or "zh-hant"
-    due = gettext("Due %(date)s")
-    return format_html(
-        '<ul class="checklist">\n{}</ul>',
-        format_html_join(
-            "",
-            '<li><span class="status status-{}">{}</span> <span class="label">{}{}</span>{}</li>\n',
-            (
-                (
-                    row.status,
-                    row.status_label,
-                    format_html('<a href="{}">{}</a>', row.url, row.label) if row.url else row.label,
-                    format_html('<br><span class="muted">{}</span>', row.detail) if row.detail else "",
-                    format_html(
-                        ' <span class="muted">{}</span>', due % {"date": format_for_language(row.deadline, language)}
-                    )
-                    if row.deadline
-                    else "",
-                )
-                for row in rows
-            ),
-        ),
-    )
+    return jinja2("core/checklist.html", rows=rows)
