@@ -5,8 +5,9 @@
 
 SPEC: {"hosts": [base URLs], "seed": <bench/seed_deadline.py's JSON>, "steps": [users, ...], "step_seconds": s,
 "settle_seconds": s, "warmup_seconds": s, "spawn_rate": users/s, "think": [min, max], "p95_ms": 500,
-"stop_p95_ms": 2000}. Each step brings the users up to its count (spawn_rate new users a second, each signing in),
-lets them settle, then measures `step_seconds`. The driver stops after the first step with a failure or a p95 over
+"stop_p95_ms": 2000, "healthz_step_seconds": s}. Each step brings the users up to its count (spawn_rate new users a
+second, each signing in), lets them settle, then measures `step_seconds`; then the users are held back while /healthz
+is read (`bench_deadline.py --healthz`; once before the first step too) and come back after a think time. The driver stops after the first step with a failure or a p95 over
 stop_p95_ms (past the target, so the plot shows how latency grows beyond it). RESULT: per step the users, the
 measured request rate, the percentiles and failures, overall and per request name, and the CPU time used.
 
@@ -108,7 +109,7 @@ class PortalUser(FastHttpUser):
         return random.choice(self.hosts) + path  # each request to any app server: they share everything
 
     def get(self, path: str, name: str, expect: bytes | None = None, *, host: bool = True):
-        _gate.wait()
+        _wait_for_gate()
         url = self.url(path) if host else path  # host=False: `path` is already a full URL (a redirect's target)
         with self.client.get(url, name=name, headers=self.headers(), catch_response=True) as reply:
             _check(reply, expect)
@@ -117,7 +118,7 @@ class PortalUser(FastHttpUser):
     def post(self, path: str, name: str, *, data, then: str, content_type=None, expect: bytes | None = None):
         """A form post answered by a redirect (anything else fails), then the page it redirects to, as a request of
         its own named `then`: the server serves two requests, and the rates and percentiles count both."""
-        _gate.wait()
+        _wait_for_gate()
         headers = self.headers()
         if content_type:
             headers["Content-Type"] = content_type
@@ -421,6 +422,14 @@ def warm_up(spec: dict, per_host: int = 6) -> None:
         gevent.joinall(greenlets)
         for failed in {repr(g.exception) for g in greenlets if g.exception is not None}:
             print(f"warm-up: {failed}", flush=True)  # the steps will show whatever it is as failures
+
+
+def _wait_for_gate() -> None:
+    """Before a request: while /healthz is read, wait; then come back after a think time of one's own, as people do
+    (not all at the same instant when the gate opens)."""
+    if not _gate.is_set():
+        _gate.wait()
+        gevent.sleep(random.uniform(*SPEC["think"]))
 
 
 def healthz_between_steps(spec: dict) -> float:
