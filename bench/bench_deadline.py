@@ -90,7 +90,7 @@ def run() -> int:
             print(f"BENCH {NAME}_{name}: ratio 0.00 (target >= {TARGET:g}) FAIL", flush=True)
             continue
         verdict = "PASS" if result["ratio"] >= TARGET else "FAIL"
-        print(f"BENCH {NAME}_{name}: ratio {result['ratio']:.2f} (target >= {TARGET:g}) {verdict}", flush=True)
+        print(f"BENCH {NAME}_{name}: ratio {result['ratio']:.3f} (target >= {TARGET:g}) {verdict}", flush=True)
     return 0
 
 
