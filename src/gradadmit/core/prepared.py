@@ -24,6 +24,7 @@ caught by the first test that runs it twice.
 
 import copy
 import threading
+from collections import defaultdict
 
 from django.conf import settings
 from django.db import connections, models
@@ -31,7 +32,7 @@ from django.db.models.expressions import Expression
 from django.db.models.sql import Query
 from django.http import Http404
 
-__all__ = ["Param", "PreparedQueryChanged", "one_or_404", "one_or_none", "prepared"]
+__all__ = ["Param", "PreparedQueryChanged", "attach", "one_or_404", "one_or_none", "prepared"]
 
 
 class PreparedQueryChanged(TypeError):
@@ -223,3 +224,24 @@ def one_or_404(queryset):
     if row is None:
         raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
     return row
+
+
+def attach(rows, attr: str, children, *, key: str, back: str | None = None) -> None:
+    """Give each row the list of `children` whose `key` (a foreign key's column attribute, `charge_id`) is its pk,
+    as `row.<attr>`; with `back`, each child's `<back>` is its row. That is what
+    `prefetch_related(Prefetch(..., to_attr=attr))` gives, from a prepared query's rows: Django builds and compiles
+    a prefetch's query at every evaluation (half the fee page's time), and a prepared queryset cannot be prefetched
+    through.
+
+        charges = list(CHARGES(application=application.pk))
+        attach(charges, "waivers", WAIVERS_OF_CHARGES(charges=charges), key="charge_id", back="charge")
+    """
+    grouped = defaultdict(list)
+    for child in children:
+        grouped[getattr(child, key)].append(child)
+    for row in rows:
+        found = grouped.get(row.pk, [])
+        if back is not None:
+            for child in found:
+                setattr(child, back, row)
+        setattr(row, attr, found)

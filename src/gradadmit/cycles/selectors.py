@@ -1,7 +1,6 @@
 """Reads of cycles and programmes: public ones for visitors, scoped ones for staff."""
 
 from django.db import models
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from gradadmit.core.prepared import Param, one_or_404, prepared
@@ -13,11 +12,8 @@ _CODE = models.CharField()
 _PUBLISHED_CYCLE = prepared(lambda: Cycle.objects.filter(is_published=True, code=Param("code", _CODE)))
 _PRACTICE_CYCLE = prepared(lambda: Cycle.objects.filter(pk=Param("cycle"), is_published=True))
 _PUBLIC_PROGRAMS = prepared(lambda: Program.objects.filter(cycle_id=Param("cycle")).order_by("code"))
-_PUBLIC_PROGRAM = prepared(
-    lambda: Program.objects.filter(cycle_id=Param("cycle"), code=Param("code", _CODE)).prefetch_related(
-        Prefetch("stages", queryset=SelectionStage.objects.order_by("order"))
-    )
-)
+_PUBLIC_PROGRAM = prepared(lambda: Program.objects.filter(cycle_id=Param("cycle"), code=Param("code", _CODE)))
+_STAGES_OF = prepared(lambda: SelectionStage.objects.filter(program_id=Param("program")).order_by("order"))
 _FORMS = prepared(lambda: FormTemplate.objects.filter(cycle_id=Param("cycle")))
 
 
@@ -54,8 +50,13 @@ def cycle_forms(cycle):
 
 
 def public_program(cycle, code) -> Program:
-    """The programme with its stages; its document items are in the cycle's configuration (cycles.configuration)."""
+    """The programme; its document items are in the cycle's configuration (cycles.configuration)."""
     return one_or_404(_PUBLIC_PROGRAM(cycle=cycle.pk, code=code))
+
+
+def program_stages(program) -> list:
+    """The programme's selection stages, in their order."""
+    return list(_STAGES_OF(program=program.pk))
 
 
 def programs_for_staff(user):

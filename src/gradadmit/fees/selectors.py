@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 
-from gradadmit.core.prepared import Param, prepared
+from gradadmit.core.prepared import Param, attach, prepared
 from gradadmit.core.scoping import staff_program_q
 from gradadmit.fees.models import Charge, Payment, StatementImport, StatementLine, VirtualAccount, WaiverRequest
 
@@ -19,15 +19,23 @@ def _with_accounts(queryset):
 
 
 _CHARGES_OF_APPLICATION = prepared(
-    lambda: _with_accounts(Charge.objects.filter(application_id=Param("application"))).prefetch_related(
-        Prefetch("waiver_requests", queryset=WaiverRequest.objects.order_by("-requested_at"), to_attr="waivers")
-    )
+    lambda: Charge.objects.filter(application_id=Param("application")).select_related("item", "discount")
+)
+_CURRENT_ACCOUNTS_OF = prepared(
+    lambda: VirtualAccount.objects.filter(is_current=True, charge_id__in=Param("charges", many=True))
+)
+_WAIVERS_OF = prepared(
+    lambda: WaiverRequest.objects.filter(charge_id__in=Param("charges", many=True)).order_by("-requested_at")
 )
 
 
 def charges_of_application(application):
-    """The charges of an application the caller already fetched through a scoped selector."""
-    return list(_CHARGES_OF_APPLICATION(application=application.pk))
+    """The charges of an application the caller already fetched through a scoped selector, each with its
+    `current_accounts` and `waivers` (newest first), as _with_accounts() and a waivers prefetch give them."""
+    charges = list(_CHARGES_OF_APPLICATION(application=application.pk))
+    attach(charges, "current_accounts", _CURRENT_ACCOUNTS_OF(charges=charges), key="charge_id", back="charge")
+    attach(charges, "waivers", _WAIVERS_OF(charges=charges), key="charge_id", back="charge")
+    return charges
 
 
 def charge_of_applicant(user, application, pk) -> Charge:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from gradadmit.core import clock
 from gradadmit.core.i18n import pick
-from gradadmit.core.prepared import Param, one_or_none, prepared
+from gradadmit.core.prepared import Param, attach, one_or_none, prepared
 from gradadmit.core.scoping import staff_program_q
 from gradadmit.recommendations.models import RecommendationNotice, RecommendationRequest
 
@@ -23,21 +23,26 @@ def letters_window(calendar, scope):
     return calendar.window("recommendations", scope) or calendar.window("documents", scope)
 
 
+def _notices():
+    return RecommendationNotice.objects.select_related("email").order_by("created_at")
+
+
 def _with_notices(queryset):
-    return queryset.prefetch_related(
-        Prefetch("notices", queryset=RecommendationNotice.objects.select_related("email").order_by("created_at"))
-    )
+    """Each request with `notice_list`, its notices oldest first."""
+    return queryset.prefetch_related(Prefetch("notices", queryset=_notices(), to_attr="notice_list"))
 
 
 _REQUESTS_OF_APPLICATION = prepared(
-    lambda: _with_notices(
-        RecommendationRequest.objects.filter(application_id=Param("application")).order_by("created_at", "id")
-    )
+    lambda: RecommendationRequest.objects.filter(application_id=Param("application")).order_by("created_at", "id")
 )
+_NOTICES_OF = prepared(lambda: _notices().filter(request_id__in=Param("requests", many=True)))
 
 
-def requests_of_application(application):
-    return _REQUESTS_OF_APPLICATION(application=application.pk)
+def requests_of_application(application) -> list:
+    """The application's recommenders, each with `notice_list` (as _with_notices() gives it)."""
+    rows = list(_REQUESTS_OF_APPLICATION(application=application.pk))
+    attach(rows, "notice_list", _NOTICES_OF(requests=rows), key="request_id", back="request")
+    return rows
 
 
 def request_of_applicant(user, application, pk) -> RecommendationRequest:

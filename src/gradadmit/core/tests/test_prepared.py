@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gradadmit.applications.models import Application
 from gradadmit.core import clock
-from gradadmit.core.prepared import Param, PreparedQueryChanged, one_or_404, prepared
+from gradadmit.core.prepared import Param, PreparedQueryChanged, attach, one_or_404, prepared
 from gradadmit.testing.factories import ApplicationFactory, ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +144,17 @@ def test_the_check_catches_a_builder_that_keeps_a_value(applications, settings):
 def test_a_param_outside_a_prepared_queryset_is_refused(applications):
     with pytest.raises(TypeError, match="outside a prepared queryset"):
         list(Application.objects.filter(applicant_id=Param("user")))
+
+
+def test_attach_gives_each_row_its_children_as_a_prefetch_to_attr_would(applications):
+    users = list(applications)
+    of_users = prepared(lambda: Application.objects.filter(applicant_id__in=Param("users", many=True)).order_by("pk"))
+    with CaptureQueriesContext(connection) as queries:
+        children = list(of_users(users=users))
+        attach(users, "apps", children, key="applicant_id", back="applicant")
+        assert {user: user.apps for user in users} == applications
+        assert all(a.applicant is user for user in users for a in user.apps)  # the back reference, no query
+    assert len(queries) == 1
+    lonely = UserFactory()
+    attach([lonely], "apps", children, key="applicant_id")
+    assert lonely.apps == []

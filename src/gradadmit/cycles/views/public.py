@@ -43,7 +43,7 @@ def program_detail(request, code, program_code):
             "cycle": cycle,
             "program": program,
             "requirements": configuration_of(cycle).requirements(program.pk),
-            "stages": list(program.stages.all()),
+            "stages": selectors.program_stages(program),
             "application_window": calendar_for(cycle).window("application"),
         },
     )

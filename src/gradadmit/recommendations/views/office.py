@@ -49,7 +49,7 @@ def _program_rows(request, pk):
     finished = (RecommendationRequest.Status.COMPLETED, RecommendationRequest.Status.DECLINED)
     for row in rows:
         row.overdue = overdue_now and row.status not in finished
-        row.failed_notices = [n for n in row.notices.all() if n.status == RecommendationNotice.Status.FAILED]
+        row.failed_notices = [n for n in row.notice_list if n.status == RecommendationNotice.Status.FAILED]
     listing = Listing(request, filters=FILTERS, sorts=SORTS, default_sort="application")
     return program, window, rows, listing
 
