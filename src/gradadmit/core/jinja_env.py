@@ -1,5 +1,5 @@
-"""The Jinja2 engine of the busiest pages, long lists and repeated cards (TEMPLATES "jinja2"): Django's default environment plus the
-portal's helpers its templates need.
+"""The Jinja2 engine of the busiest pages, long lists and repeated cards (TEMPLATES "jinja2"): Django's default
+environment plus the portal's helpers its templates need.
 
 - `_("text")`: Django's gettext. Write it alone in a `{{ }}` (`{{ _("Upload") }}`), or followed by filters
   (`{{ _("uploaded %(date)s")|fill(date=...) }}`): that is the form `makemessages` finds in a template.
@@ -8,8 +8,8 @@ portal's helpers its templates need.
   `linebreaks`: the template language's filter of that name.
 - `url(name, *args)`: reverse() with the paths kept per process, as the template language's {% url %}.
 - `static(path)`: the template language's {% static %}; `localtime(value)`: a time in Taiwan time.
-- `tr(obj, field)`, `localdate(value)`, `localday(value)`, `masked(value)`, `ntd(value)`, `checklist(rows)`: the
-  template language's filters and tag of the same names.
+- `tr(obj, field)`, `localdate(value)`, `localday(value)`, `masked(value)`, `ntd(value)`: the template language's
+  filters of the same names (an application's checklist: `{% include "core/checklist.html" %}` with `rows`).
 
 Apps add their own helpers with `add_globals()` (announcements: `latest_announcements(cycle)`).
 
@@ -17,15 +17,14 @@ Whole pages drawn by Jinja2 (views render them as any template: the template lan
 name, Jinja2 does) extend `layout.html` and get the context processors' values, `csrf_input` and `csrf_token`.
 """
 
+from django.template.defaultfilters import linebreaks_filter
 from django.templatetags.static import static
-from django.utils.html import linebreaks
-from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext, trans_real
 from jinja2 import Environment
 
 from gradadmit.core.templatetags.cached_urls import cached_reverse
-from gradadmit.core.templatetags.portal import checklist, localdate, localday, masked, ntd, tr
+from gradadmit.core.templatetags.portal import localdate, localday, masked, ntd, tr
 
 _app_globals: dict = {}
 
@@ -41,11 +40,6 @@ def url(view_name, *args, **kwargs) -> str:
 
 def fill(text, **values) -> str:
     return text % values
-
-
-def paragraphs(text) -> str:
-    """The template language's `linebreaks`: paragraphs and line breaks of a plain text, the text escaped."""
-    return mark_safe(linebreaks(text, autoescape=True))  # noqa: S308 (linebreaks escaped the text)
 
 
 def translations(request) -> dict:
@@ -73,10 +67,9 @@ def environment(**options) -> Environment:
             "localtime": localtime,
             "masked": masked,
             "ntd": ntd,
-            "checklist": checklist,
         }
     )
     env.globals.update(_app_globals)
     env.filters["fill"] = fill
-    env.filters["linebreaks"] = paragraphs
+    env.filters["linebreaks"] = linebreaks_filter  # escapes the text (autoescape=True)
     return env
