@@ -108,6 +108,7 @@ CONTEXT_PROCESSORS = [
     "django.contrib.messages.context_processors.messages",
     "gradadmit.notifications.context_processors.portal",
     "gradadmit.practice.context_processors.practice",
+    "gradadmit.core.csrf.context",  # one masked CSRF token a response (after Django's own, which it replaces)
 ]
 TEMPLATES = [
     {
