@@ -197,7 +197,7 @@ else:
 # --- Files: private storage, served only through permission-checked views --
 if env("GRADADMIT_S3_BUCKET"):
     DEFAULT_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "gradadmit.core.storage.PrivateS3Storage",  # no existence check for generated names
         "OPTIONS": {
             "bucket_name": env("GRADADMIT_S3_BUCKET"),
             "endpoint_url": env("GRADADMIT_S3_ENDPOINT_URL") or None,

@@ -117,7 +117,7 @@ def test_files_go_to_s3_compatible_storage(base_env):
             "print(type(default_storage._wrapped).__name__, name, default_storage.open(name).read().decode())",
             env=env,
         )
-        assert out.split() == ["S3Storage", "forms/demo.txt", "hello", "s3"]
+        assert out.split() == ["PrivateS3Storage", "forms/demo.txt", "hello", "s3"]
         stored = s3.get_object(Bucket="gradadmit-files", Key="forms/demo.txt")
         assert stored["Body"].read() == b"hello s3"
     finally:

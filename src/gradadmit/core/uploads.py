@@ -388,7 +388,9 @@ def store_file(field_file, name: str, content) -> None:
     field, storage = field_file.field, field_file.storage
     target = field.generate_filename(field_file.instance, name)
     try:
-        target = storage.get_available_name(target, max_length=field.max_length)  # asks the storage (S3: a request)
+        target = storage.get_available_name(
+            target, max_length=field.max_length
+        )  # a generated name: no request (core.storage)
         stored = storage.save(target, content, max_length=field.max_length)
     except storage_errors() as error:
         disk_full = isinstance(error, OSError) and error.errno == errno.ENOSPC

@@ -1,0 +1,23 @@
+"""The S3-compatible storage of several app servers: django-storages' S3Storage, asking S3 less per upload.
+
+A stored file's name is drawn by its model's upload_to from a new uuid4 (`documents/<application>/<32 hex>.pdf`,
+letters, receipts, tickets...): no file of that name can exist yet. Django's Storage.save() still asks whether it
+does (a HEAD request), and core.uploads.store_file() asks once more when it picks the name, so an upload made three
+requests to S3 of which two could only answer "no" (about 4 % of the production-like mix's CPU, and as much again in
+the storage service). Such a generated name is taken as it is; any other name (a fixed upload_to such as
+"bank-statements/" plus the file's own name) is checked as Django checks it and never overwrites a file.
+"""
+
+import posixpath
+import re
+
+from storages.backends.s3 import S3Storage
+
+GENERATED_NAME = re.compile(r"[0-9a-f]{32}\.[A-Za-z0-9]{1,8}")  # uuid4().hex and an extension
+
+
+class PrivateS3Storage(S3Storage):
+    def is_name_available(self, name, max_length=None):
+        if GENERATED_NAME.fullmatch(posixpath.basename(name)) and (max_length is None or len(name) <= max_length):
+            return True
+        return super().is_name_available(name, max_length=max_length)
