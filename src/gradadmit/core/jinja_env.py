@@ -7,7 +7,7 @@ environment plus the portal's helpers its templates need.
   a text with a literal % writes it %% and is filled with nothing, as the template language's texts are);
   `linebreaks`: the template language's filter of that name.
 - `url(name, *args)`: reverse() with the paths kept per process, as the template language's {% url %}.
-- `static(path)`: the template language's {% static %}; `localtime(value)`: a time in Taiwan time.
+- `static(path)`: the template language's {% static %}, kept per process; `localtime(value)`: a time in Taiwan time.
 - `tr(obj, field)`, `localdate(value)`, `localday(value)`, `masked(value)`, `ntd(value)`: the template language's
   filters of the same names (an application's checklist: `{% include "core/checklist.html" %}` with `rows`).
 
@@ -18,12 +18,11 @@ name, Jinja2 does) extend `layout.html` and get the context processors' values, 
 """
 
 from django.template.defaultfilters import linebreaks_filter
-from django.templatetags.static import static
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext, trans_real
 from jinja2 import Environment
 
-from gradadmit.core.templatetags.cached_urls import cached_reverse
+from gradadmit.core.templatetags.cached_urls import cached_reverse, cached_static
 from gradadmit.core.templatetags.portal import localdate, localday, masked, ntd, tr
 
 _app_globals: dict = {}
@@ -61,7 +60,7 @@ def environment(**options) -> Environment:
             "ngettext": ngettext,
             "tr": tr,
             "url": url,
-            "static": static,
+            "static": cached_static,
             "localdate": localdate,
             "localday": localday,
             "localtime": localtime,

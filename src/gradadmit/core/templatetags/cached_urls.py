@@ -4,14 +4,20 @@ reverse() walks the URL patterns and quotes every argument: about 50 µs a call,
 (the header alone has ten), most the same on every page. A path depends only on the URL configuration, the script
 prefix, the namespace the request resolved in and the arguments, so the tag keeps the last few thousand by those.
 Arguments that cannot be a key (not hashable) go to reverse() every time.
+
+`cached_static(path)` is the {% static %} of Jinja2 pages, kept the same way: Django's asks whether staticfiles is
+installed (a walk over the installed apps) and looks the hashed name up in the manifest on every call. A static
+file's URL changes only with the settings (DEBUG, STATIC_URL, STORAGES), which clear what was kept.
 """
 
 from functools import lru_cache
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 
@@ -31,6 +37,17 @@ def cached_reverse(view_name, args=(), kwargs=None, current_app=None) -> str:
         )
     except TypeError:  # an argument that is not hashable
         return reverse(view_name, urlconf=urlconf, args=args, kwargs=kwargs, current_app=current_app)
+
+
+cached_static = lru_cache(maxsize=1024)(static)
+
+
+def _static_settings_changed(*, setting, **_) -> None:
+    if setting in ("DEBUG", "STATIC_URL", "STORAGES", "INSTALLED_APPS"):
+        cached_static.cache_clear()
+
+
+setting_changed.connect(_static_settings_changed)
 
 
 class CachedURLNode(URLNode):

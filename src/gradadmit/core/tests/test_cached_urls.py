@@ -41,3 +41,14 @@ def test_another_url_configuration_is_another_key():
     assert render("{% url 'applications:detail' 3 %}") == reverse("applications:detail", args=[3])
     with override_settings(ROOT_URLCONF=__name__):
         assert render("{% url 'detail' 3 %}") == "/elsewhere/3/"
+
+
+def test_static_urls_are_kept_and_follow_the_settings(settings):
+    from django.templatetags.static import static
+
+    from gradadmit.core.templatetags.cached_urls import cached_static
+
+    assert cached_static("css/portal.css") == static("css/portal.css")
+    settings.STATIC_URL = "/elsewhere/"
+    assert cached_static("css/portal.css") == static("css/portal.css")
+    assert cached_static("css/portal.css").startswith("/elsewhere/")
