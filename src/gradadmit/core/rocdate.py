@@ -20,27 +20,34 @@ def _to_local(value):
 
 def format_roc_date(value, *, weekday=False) -> str:
     """113年12月18日 (optionally 113年12月18日(星期三))."""
+    return _roc_date(_to_local(value), weekday)
+
+
+def format_roc_time(value: datetime) -> str:
+    """下午5:00 / 上午9:30 / 中午12:00."""
+    return _roc_time(_to_local(value))
+
+
+def format_roc_datetime(value: datetime, *, weekday=False) -> str:
+    """113年12月18日 下午5:00 (converted to Taiwan time once: pages show dozens of these)."""
     value = _to_local(value)
+    return f"{_roc_date(value, weekday)} {_roc_time(value)}"
+
+
+def _roc_date(value, weekday: bool) -> str:
     text = f"{roc_year(value.year)}年{value.month}月{value.day}日"
     if weekday:
         text += f"(星期{WEEKDAYS_ZH[value.weekday()]})"
     return text
 
 
-def format_roc_time(value: datetime) -> str:
-    """下午5:00 / 上午9:30 / 中午12:00."""
-    value = _to_local(value)
+def _roc_time(value) -> str:
     hour, minute = value.hour, value.minute
     if hour == 12:
         return f"中午12:{minute:02d}"
     period = "上午" if hour < 12 else "下午"
     shown = hour % 12 or 12
     return f"{period}{shown}:{minute:02d}"
-
-
-def format_roc_datetime(value: datetime, *, weekday=False) -> str:
-    """113年12月18日 下午5:00."""
-    return f"{format_roc_date(value, weekday=weekday)} {format_roc_time(value)}"
 
 
 def format_roc_short(value) -> str:
