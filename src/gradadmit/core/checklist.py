@@ -30,6 +30,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from gradadmit.core.templatetags.cached_urls import cached_reverse
+
 _PK_PLACEHOLDER = 2_147_483_647  # an id no real row has; replaced by each application's id
 
 
@@ -82,9 +84,10 @@ class ChecklistContext:
 
 
 def url_for(viewname: str):
-    """A function pk -> reverse(viewname, args=[pk]), calling reverse() once instead of once per pk."""
+    """A function pk -> reverse(viewname, args=[pk]), with one path per process instead of a reverse() per pk
+    (the pattern is cached_reverse()'s: 考生專區 asks for about ten of them, each reverse() about 30 µs)."""
     placeholder = str(_PK_PLACEHOLDER)
-    pattern = reverse(viewname, args=[_PK_PLACEHOLDER])
+    pattern = cached_reverse(viewname, (_PK_PLACEHOLDER,))
     if pattern.count(placeholder) != 1:  # cannot happen with an <int:pk> route; fall back to reverse()
         return lambda pk: reverse(viewname, args=[pk])
     before, after = pattern.split(placeholder)
