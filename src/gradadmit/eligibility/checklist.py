@@ -1,12 +1,35 @@
 """Checklist row: the eligibility review result (報名資格審查結果), done only when qualified."""
 
-from django.db.models import prefetch_related_objects
+from collections import defaultdict
+
 from django.utils.translation import gettext as _
 
 from gradadmit.core.checklist import ChecklistRow, RowStatus, checklist_registry, preloaded, url_for
+from gradadmit.core.prepared import Param, prepared
 from gradadmit.eligibility.models import ReviewDecision
 
 Result = ReviewDecision.Result
+
+# The items a supplement request names, read through the many-to-many table with the requirements joined: a
+# prefetch was built and compiled again on every 考生專區 of an applicant asked for a supplement.
+_SUPPLEMENT_ITEMS_OF = prepared(
+    lambda: (
+        ReviewDecision.supplement_items.through.objects.filter(reviewdecision_id__in=Param("decisions", many=True))
+        .select_related("documentrequirement")
+        .order_by()
+    )
+)
+
+
+def _supplement_names(decisions) -> dict[int, str]:
+    """{decision id: its items' names}, in the requirements' order (a decision's items are of one programme)."""
+    items = defaultdict(list)
+    for link in _SUPPLEMENT_ITEMS_OF(decisions=[d.pk for d in decisions]):
+        items[link.reviewdecision_id].append(link.documentrequirement)
+    return {
+        decision_id: ", ".join(r.name for r in sorted(found, key=lambda r: (r.order, r.id)))
+        for decision_id, found in items.items()
+    }
 
 
 @checklist_registry.register(keys=("eligibility",), related=("review_decision",))
@@ -15,9 +38,8 @@ def eligibility_rows(applications, context):
     decisions = preloaded(applications, "review_decision")
     if decisions is None:
         decisions = {d.application_id: d for d in ReviewDecision.objects.filter(application__in=applications)}
-    prefetch_related_objects(
-        [d for d in decisions.values() if d is not None and d.result == Result.SUPPLEMENT], "supplement_items"
-    )
+    supplements = [d for d in decisions.values() if d is not None and d.result == Result.SUPPLEMENT]
+    names = _supplement_names(supplements) if supplements else {}
     label = _("Eligibility review (資格審查)")
     url = url_for("eligibility:result")
     rows = {}
@@ -34,9 +56,7 @@ def eligibility_rows(applications, context):
             )
         elif result == Result.SUPPLEMENT:
             status, deadline = RowStatus.PENDING, decision.supplement_until
-            detail = _("Supplement needed: %(items)s") % {
-                "items": ", ".join(item.name for item in decision.supplement_items.all())
-            }
+            detail = _("Supplement needed: %(items)s") % {"items": names.get(decision.pk, "")}
         elif result == Result.COMMITTEE:
             status, detail = RowStatus.PENDING, _("Waiting for the equivalent-qualification committee.")
         else:

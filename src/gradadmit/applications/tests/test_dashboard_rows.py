@@ -120,3 +120,16 @@ def test_reading_a_message_updates_the_count_shown_on_the_same_page(client):
     response = client.get(reverse("notifications:detail", args=[message.pk]))
     assert response.status_code == 200
     assert response.context["unread_messages"] == 0
+
+
+def test_a_supplement_row_names_its_items_in_the_programme_s_order():
+    profile = ProfileFactory()
+    application = ApplicationFactory(applicant=profile.user)
+    decision = ReviewDecisionFactory(
+        application=application, result="supplement", supplement_until=clock.now() + timedelta(days=3)
+    )
+    first, second = DocumentRequirement.objects.filter(program=application.program).order_by("order", "id")[:2]
+    decision.supplement_items.add(second, first)
+    items, _lock = selectors.dashboard(profile.user, profile)
+    (row,) = [row for row in items[0]["rows"] if row.key == "eligibility"]
+    assert row.detail.endswith(f"{first.name_zh}, {second.name_zh}")
