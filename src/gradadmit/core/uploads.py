@@ -388,9 +388,8 @@ def store_file(field_file, name: str, content) -> None:
     field, storage = field_file.field, field_file.storage
     target = field.generate_filename(field_file.instance, name)
     try:
-        target = storage.get_available_name(
-            target, max_length=field.max_length
-        )  # a generated name: no request (core.storage)
+        # On S3 a generated (uuid4) name is taken without a request (core.storage); any other is checked.
+        target = storage.get_available_name(target, max_length=field.max_length)
         stored = storage.save(target, content, max_length=field.max_length)
     except storage_errors() as error:
         disk_full = isinstance(error, OSError) and error.errno == errno.ENOSPC

@@ -40,10 +40,11 @@ def site_part(context, template_name):
 
     Pages drawn by Jinja2 include the same parts in core/jinja2/layout.html: one header for both.
     """
-    from django.template.backends.utils import csrf_input_lazy
+    from gradadmit.core import csrf
 
     values = {name: context.get(name) for name in _SITE_NAMES}
-    values["csrf_input"] = csrf_input_lazy(values["request"]) if values["request"] is not None else ""
+    # The page's own token (core.csrf), not a second mask of the secret for the header's sign-out form.
+    values["csrf_input"] = csrf.context(values["request"])["csrf_input"] if values["request"] is not None else ""
     return jinja2(template_name, **values)
 
 
