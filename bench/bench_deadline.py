@@ -8,7 +8,10 @@ PostgreSQL + Redis + S3-compatible storage + two app servers + one worker):
    read before the climb, between every two steps (the users held back meanwhile) and after the climb;
 3. the scenario (bench/deadline_locust.py: applicants, recommenders and staff with think times, Locust headless in
    its own process) at rising user counts; each step settles, then is measured; the run stops at the first step
-   with a failure or a p95 over BENCH_DEADLINE_STOP_P95_MS (2,000 ms: the plot goes past the target);
+   with a failure or a p95 over BENCH_DEADLINE_STOP_P95_MS (2,000 ms: the plot goes past the target); once a step
+   has broken the p95 target above one that held it, steps halfway between the two are measured too (bisection,
+   BENCH_DEADLINE_REFINE times): the climb's steps are 15 % apart, so without them the held step could lie up to
+   15 % below the rate that holds;
 4. the sustainable rate: the highest measured request rate of a step that held p95 < 500 ms without failures;
    printed per CPU core (everything, the load generator included, shares this machine's cores), and plotted
    (reports/deadline_<setup>.svg: p50/p95/p99 against the rate). Raw figures: reports/deadline_<setup>.json.
@@ -27,7 +30,8 @@ further than a slow one), BENCH_DEADLINE_STEP_SECONDS (20),
 BENCH_DEADLINE_SETTLE_SECONDS (6), BENCH_DEADLINE_WARMUP_SECONDS (15, before the first step),
 BENCH_DEADLINE_SPAWN_RATE (new users a second: 10), BENCH_DEADLINE_THINK (think time range in seconds: 1,5),
 BENCH_DEADLINE_HEALTHZ_SECONDS (8, before and after the climb), BENCH_DEADLINE_HEALTHZ_STEP_SECONDS (5, between
-steps), BENCH_DEADLINE_STOP_P95_MS (2000),
+steps), BENCH_DEADLINE_STOP_P95_MS (2000), BENCH_DEADLINE_REFINE (2: steps measured halfway between the highest
+user count that held the p95 target and the lowest that broke it, each halving the step's 15 %; 0: the climb only),
 BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/gradadmit_load).
 """
 
@@ -70,6 +74,7 @@ def settings_from_env() -> dict:
         "think": _env_list("BENCH_DEADLINE_THINK", "1,5"),
         "healthz_seconds": float(os.environ.get("BENCH_DEADLINE_HEALTHZ_SECONDS", "8")),
         "healthz_step_seconds": float(os.environ.get("BENCH_DEADLINE_HEALTHZ_STEP_SECONDS", "5")),
+        "refine": int(os.environ.get("BENCH_DEADLINE_REFINE", "2")),
     }
 
 
@@ -119,7 +124,7 @@ def run_setup(setup, config: dict, commit: str) -> dict:
         load_before = os.getloadavg()
         ramp = max(config["steps"]) / config["spawn_rate"]
         per_step = config["step_seconds"] + config["settle_seconds"] + config["healthz_step_seconds"] + 45
-        timeout = len(config["steps"]) * per_step + ramp + 240
+        timeout = (len(config["steps"]) + config["refine"]) * per_step + ramp + 240
         subprocess.run([harness.PYTHON, "bench/deadline_locust.py", str(spec_path), str(result_path)],
                        cwd=harness.REPO, env=setup.env, timeout=timeout, check=True)  # fmt: skip
         steps = json.loads(result_path.read_text())["steps"]
@@ -210,10 +215,10 @@ def healthz_rate(ports: list[int], seconds: float) -> harness.LoadResult:
 
 
 def _log_details(name: str, steps: list[dict]) -> None:
-    last = steps[-1] if steps else None
+    last = max(steps, key=lambda s: s["users"], default=None)  # the highest load (refinements lie below it)
     if last is None:
         return
-    harness.log(f"{name}: last step ({last['users']} users), by request:")
+    harness.log(f"{name}: highest step ({last['users']} users), by request:")
     for request, figures in sorted(last["by_name"].items(), key=lambda item: -item[1]["p95"]):
         harness.log(
             f"  {request:<40} {figures['requests']:6d} req  p50 {figures['p50']:6.0f}  p95 {figures['p95']:6.0f}"
@@ -228,7 +233,7 @@ def _write_reports(record: dict) -> None:
     reports.mkdir(exist_ok=True)
     name = record["setup"]
     (reports / f"deadline_{name}.json").write_text(json.dumps(record, indent=1, ensure_ascii=False))
-    steps = record["steps"]
+    steps = sorted(record["steps"], key=lambda s: s["users"])  # refinements were measured after higher steps
     series = {
         label: [(s["rate"], s[key]) for s in steps if s["requests"]]
         for label, key in (("p50", "p50"), ("p95", "p95"), ("p99", "p99"))

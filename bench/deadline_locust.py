@@ -7,7 +7,9 @@ SPEC: {"hosts": [base URLs], "seed": <bench/seed_deadline.py's JSON>, "steps": [
 "settle_seconds": s, "warmup_seconds": s, "spawn_rate": users/s, "think": [min, max], "p95_ms": 500,
 "stop_p95_ms": 2000, "healthz_step_seconds": s}. Each step brings the users up to its count (spawn_rate new users a
 second, each signing in), lets them settle, then measures `step_seconds`; then the users are held back while /healthz
-is read (`bench_deadline.py --healthz`; once before the first step too) and come back after a think time. The driver stops after the first step with a failure or a p95 over
+is read (`bench_deadline.py --healthz`; once before the first step too) and come back after a think time. Once a
+step breaks the p95 target above one that held it, up to "refine" steps (BENCH_DEADLINE_REFINE) are measured halfway
+between the two (StepPlan). The climb stops after the first step with a failure or a p95 over
 stop_p95_ms (past the target, so the plot shows how latency grows beyond it). RESULT: per step the users, the
 measured request rate, the percentiles and failures, overall and per request name, and the CPU time used.
 
@@ -55,6 +57,7 @@ from locust.env import Environment  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pdfgen import pdf_of_size  # noqa: E402
+from step_plan import StepPlan  # noqa: E402
 
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 MB = 1024 * 1024
@@ -466,7 +469,8 @@ def run_steps(spec: dict) -> dict:
         gevent.sleep(spec["warmup_seconds"])
         running = spec["steps"][0]
         healthz_before = healthz_between_steps(spec)
-        for users in spec["steps"]:
+        plan = StepPlan(spec["steps"], refinements=spec.get("refine", 0), p95_ms=spec["p95_ms"])
+        while (users := plan.next_users()) is not None:
             # New users arrive at spawn_rate a second and sign in (a password hash each): not measured.
             runner.start(users, spawn_rate=spec["spawn_rate"])
             gevent.sleep(max(0, users - running) / spec["spawn_rate"])
@@ -498,16 +502,18 @@ def run_steps(spec: dict) -> dict:
             step["load"] = os.getloadavg()[0]
             step["healthz_rps"] = [healthz_before, healthz_between_steps(spec)]  # read just before and just after
             healthz_before = step["healthz_rps"][1]
+            step["refinement"] = plan.refining
             steps.append(step)
             print(
-                f"step {users:4d} users: {step['rate']:7.1f} req/s  p50 {step['p50']:5.0f} ms  p95 {step['p95']:5.0f} ms"
+                f"step {users:4d} users{' (between two steps)' if plan.refining else ''}: {step['rate']:7.1f} req/s  p50 {step['p50']:5.0f} ms  p95 {step['p95']:5.0f} ms"
                 f"  p99 {step['p99']:5.0f} ms  failures {step['failures']}  load {step['load']:.2f}  CPU ms/request "
                 + ", ".join(f"{group} {ms:.0f}" for group, ms in step["cpu_ms_per_request"].items())
                 + "  /healthz before and after {:.0f}, {:.0f} req/s".format(*step["healthz_rps"]),
                 flush=True,
             )
-            if step["failures"] or step["p95"] >= spec["stop_p95_ms"] or not step["requests"]:
-                break  # past the target too: the plot shows how latency grows beyond it
+            plan.measured(
+                step, stop=bool(step["failures"] or step["p95"] >= spec["stop_p95_ms"] or not step["requests"])
+            )
     finally:
         runner.quit()
     return {"steps": steps, "letters_left": len(_letters)}

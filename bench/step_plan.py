@@ -1,0 +1,45 @@
+"""Which user count the deadline-night climb measures next (bench/deadline_locust.py's driver; no gevent here, so the
+rule is tested on its own: tests/bench/test_step_plan.py)."""
+
+
+class StepPlan:
+    """Which user count to measure next: the climb's steps in order, and, once a step has broken the p95 target
+    above one that held it, up to `refinements` steps halfway between the highest count that held and the lowest that
+    broke (bisection). The climb's steps are about 15 % apart, so the knee lies anywhere within one; each halving
+    halves how far below the true sustainable rate the held step can be. A climb step with a failure, a p95 over
+    the stop limit or no request ends the climb (past the target, so the plot shows how latency grows beyond it);
+    the refinements still run, since they lie below it."""
+
+    MIN_GAP_USERS = 10
+    MIN_GAP_SHARE = 0.03  # of the held count: closer than this, two steps' rates differ by less than their noise
+
+    def __init__(self, climb: list[int], *, refinements: int, p95_ms: float):
+        self.climb = list(climb)
+        self.refinements_left = refinements
+        self.p95_ms = p95_ms
+        self.held: int | None = None  # the highest user count that held the target
+        self.broke: int | None = None  # the lowest that broke it (slower, without failures)
+        self.stopped = False
+        self.refining = False  # the step being measured is a refinement
+
+    def next_users(self) -> int | None:
+        if self.refinements_left and self.held is not None and self.broke is not None:
+            gap = self.broke - self.held
+            if gap > max(self.MIN_GAP_USERS, self.held * self.MIN_GAP_SHARE):
+                self.refinements_left -= 1
+                self.refining = True
+                return self.held + gap // 2
+        self.refining = False
+        if self.stopped or not self.climb:
+            return None
+        return self.climb.pop(0)
+
+    def measured(self, step: dict, *, stop: bool) -> None:
+        users = step["users"]
+        if step["requests"] and not step["failures"]:
+            if step["p95"] < self.p95_ms:
+                self.held = max(self.held or users, users)
+            else:
+                self.broke = min(self.broke or users, users)
+        if stop and not self.refining:
+            self.stopped = True
