@@ -12,6 +12,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from gradadmit.accounts import signed_in
+from gradadmit.core.prepared import Param, one_or_none, prepared
 
 OFFICE_APPS = {"accounts", "cycles", "applications", "notifications", "core", "django_tasks_db", "account", "mfa"}
 
@@ -42,10 +43,10 @@ class _PortalUserMixin:
 
 
 def _load(user_id):
-    try:
-        return signed_in_users().get(pk=user_id)
-    except get_user_model().DoesNotExist:
-        return None
+    return None if user_id is None else one_or_none(_SIGNED_IN_USER(user=user_id))
+
+
+_SIGNED_IN_USER = prepared(lambda: signed_in_users().filter(pk=Param("user")))
 
 
 @functools.cache

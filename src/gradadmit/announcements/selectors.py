@@ -1,6 +1,7 @@
 """Reads of announcements: published ones for visitors (publish time reached), scoped ones for staff."""
 
 from django.conf import settings
+from django.db import models
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
@@ -8,6 +9,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from gradadmit.announcements.models import Announcement, AnnouncementAttachment
 from gradadmit.core import clock
+from gradadmit.core.prepared import Param, prepared
 from gradadmit.core.scoping import staff_program_q
 from gradadmit.cycles.models import Cycle, Program
 from gradadmit.cycles.selectors import programs_for_staff
@@ -15,19 +17,31 @@ from gradadmit.cycles.selectors import programs_for_staff
 LATEST_COUNT = 5
 
 
-def published_announcements(*, cycle=None):
+def published_announcements(*, cycle=None, now=None):
     """What visitors see: published real cycles only (never a practice one), publish time reached, pinned first
     then newest."""
     queryset = Announcement.objects.filter(
-        cycle__is_published=True, cycle__is_practice=False, publish_at__lte=clock.now()
+        cycle__is_published=True, cycle__is_practice=False, publish_at__lte=clock.now() if now is None else now
     )
     if cycle is not None:
         queryset = queryset.filter(cycle=cycle)
     return queryset.select_related("cycle", "program").order_by("-pinned", "-publish_at", "-id")
 
 
+# The home page and every cycle page show the newest few (on the deadline night: after each sign-out, and whenever
+# the cycle page is read again); built and compiled once (core.prepared).
+_LATEST = prepared(lambda: published_announcements(now=Param("now", models.DateTimeField()))[:LATEST_COUNT])
+_LATEST_OF_CYCLE = prepared(
+    lambda: published_announcements(cycle=Param("cycle"), now=Param("now", models.DateTimeField()))[:LATEST_COUNT]
+)
+
+
 def latest_announcements(*, cycle=None, limit: int = LATEST_COUNT) -> list[Announcement]:
-    return list(published_announcements(cycle=cycle)[:limit])
+    if limit != LATEST_COUNT:
+        return list(published_announcements(cycle=cycle)[:limit])
+    if cycle is None:
+        return list(_LATEST(now=clock.now()))
+    return list(_LATEST_OF_CYCLE(cycle=getattr(cycle, "pk", cycle), now=clock.now()))
 
 
 def newest_announcements(*, cycle=None, limit: int = 30):

@@ -6,17 +6,27 @@ does (a HEAD request), and core.uploads.store_file() asks once more when it pick
 requests to S3 of which two could only answer "no" (about 4 % of the production-like mix's CPU, and as much again in
 the storage service). Such a generated name is taken as it is; any other name (a fixed upload_to such as
 "bank-statements/" plus the file's own name) is checked as Django checks it and never overwrites a file.
+
+An upload is sent from the request's own thread (s3transfer's `use_threads=False`) unless a transfer_config is given:
+the app server's threads already serve requests side by side, and s3transfer otherwise starts a pool of threads
+for every file, which is below its multipart threshold (8 MB) and goes in one PutObject anyway (3 MB: 5.4 against
+4.9 ms of CPU, in turns against moto's server).
 """
 
 import posixpath
 import re
 
+from boto3.s3.transfer import TransferConfig
 from storages.backends.s3 import S3Storage
 
 GENERATED_NAME = re.compile(r"[0-9a-f]{32}\.[A-Za-z0-9]{1,8}")  # uuid4().hex and an extension
 
 
 class PrivateS3Storage(S3Storage):
+    def __init__(self, **settings):
+        settings.setdefault("transfer_config", TransferConfig(use_threads=False))
+        super().__init__(**settings)
+
     def is_name_available(self, name, max_length=None):
         if GENERATED_NAME.fullmatch(posixpath.basename(name)) and (max_length is None or len(name) <= max_length):
             return True

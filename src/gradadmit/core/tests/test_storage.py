@@ -1,6 +1,7 @@
 """The S3 storage takes a generated name (uuid4 hex) without asking S3 whether it exists, and still never overwrites
 a file whose name was not generated."""
 
+import threading
 import uuid
 
 import boto3
@@ -49,3 +50,12 @@ def test_a_generated_name_too_long_for_its_field_is_still_refused(storage):
     name = f"documents/{'9' * 200}/{uuid.uuid4().hex}.pdf"
     with pytest.raises(Exception, match="max_length|available filename"):
         storage.get_available_name(name, max_length=100)
+
+
+def test_an_upload_is_sent_from_the_requests_own_thread(storage):
+    threads = []
+    storage.connection.meta.client.meta.events.register(
+        "before-call.s3.PutObject", lambda **_: threads.append(threading.current_thread())
+    )
+    storage.save(f"documents/7/{uuid.uuid4().hex}.pdf", ContentFile(b"%PDF-1.7 ..."))
+    assert threads == [threading.current_thread()]
