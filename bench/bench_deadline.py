@@ -24,7 +24,7 @@ each step is measured too: CPU milliseconds per request is the figure a capacity
 depends on what else the machine runs (the rates do).
 
 Environment: BENCH_DEADLINE_SETUPS (sqlite,postgres), BENCH_DEADLINE_APPLICANTS (60), BENCH_DEADLINE_SEED (2026),
-BENCH_DEADLINE_USERS (the steps: 4,8,14,22,32,45,60,80,100,130,170,220,260,300,340,390,450,520,600,700,850;
+BENCH_DEADLINE_USERS (the steps: 4,8,14,22,32,45,60,80,100,130,170,220,260,300,340,390,450,520,600,700,800,920,1050,1200;
 about 15 % apart from 220 up, so the knee is found within a step; the run stops at it, so a fast machine climbs
 further than a slow one), BENCH_DEADLINE_STEP_SECONDS (20),
 BENCH_DEADLINE_SETTLE_SECONDS (6), BENCH_DEADLINE_WARMUP_SECONDS (15, before the first step),
@@ -65,7 +65,9 @@ def settings_from_env() -> dict:
         "applicants": int(os.environ.get("BENCH_DEADLINE_APPLICANTS", "60")),
         "seed": int(os.environ.get("BENCH_DEADLINE_SEED", "2026")),
         "steps": _env_list(
-            "BENCH_DEADLINE_USERS", "4,8,14,22,32,45,60,80,100,130,170,220,260,300,340,390,450,520,600,700,850", int
+            "BENCH_DEADLINE_USERS",
+            "4,8,14,22,32,45,60,80,100,130,170,220,260,300,340,390,450,520,600,700,800,920,1050,1200",
+            int,
         ),
         "step_seconds": float(os.environ.get("BENCH_DEADLINE_STEP_SECONDS", "20")),
         "settle_seconds": float(os.environ.get("BENCH_DEADLINE_SETTLE_SECONDS", "6")),
