@@ -46,6 +46,7 @@ from urllib.parse import urlsplit
 
 import harness
 from deadline_setups import ProductionSetup, SetupUnavailable, SqliteSetup
+from step_plan import holds
 from svgplot import line_chart
 
 NAME = "deadline"
@@ -135,7 +136,7 @@ def run_setup(setup, config: dict, commit: str) -> dict:
         _quiet()  # the last step's requests drain and its uploads reach the disk
         healthz_after = healthz_rate(setup.ports, config["healthz_seconds"])
         harness.log(f"{setup.name}: /healthz after the climb {healthz_after.summary()}")
-        held = [s for s in steps if not s["failures"] and s["requests"] and s["p95"] < P95_LIMIT_MS]
+        held = [s for s in steps if holds(s, P95_LIMIT_MS)]
         best = max(held, key=lambda s: s["rate"], default=None)
         sustainable = best["rate"] if best else 0.0
         # The reference is /healthz read right before and right after the held step (deadline_locust.py), not at

@@ -2,6 +2,11 @@
 rule is tested on its own: tests/bench/test_step_plan.py)."""
 
 
+def holds(step: dict, p95_ms: float) -> bool:
+    """A step held the target: requests were served, none failed, and p95 stayed under `p95_ms`."""
+    return bool(step["requests"]) and not step["failures"] and step["p95"] < p95_ms
+
+
 class StepPlan:
     """Which user count to measure next: the climb's steps in order, and, once a step has broken the p95 target
     above one that held it, up to `refinements` steps halfway between the highest count that held and the lowest that
@@ -13,10 +18,10 @@ class StepPlan:
     MIN_GAP_USERS = 10
     MIN_GAP_SHARE = 0.03  # of the held count: closer than this, two steps' rates differ by less than their noise
 
-    def __init__(self, climb: list[int], *, refinements: int, p95_ms: float):
+    def __init__(self, climb: list[int], *, refinements: int, p95_ms: float, stop_p95_ms: float):
         self.climb = list(climb)
         self.refinements_left = refinements
-        self.p95_ms = p95_ms
+        self.p95_ms, self.stop_p95_ms = p95_ms, stop_p95_ms
         self.held: int | None = None  # the highest user count that held the target
         self.broke: int | None = None  # the lowest that broke it (slower, without failures)
         self.stopped = False
@@ -34,12 +39,12 @@ class StepPlan:
             return None
         return self.climb.pop(0)
 
-    def measured(self, step: dict, *, stop: bool) -> None:
+    def measured(self, step: dict) -> None:
         users = step["users"]
-        if step["requests"] and not step["failures"]:
-            if step["p95"] < self.p95_ms:
-                self.held = max(self.held or users, users)
-            else:
-                self.broke = min(self.broke or users, users)
-        if stop and not self.refining:
+        if holds(step, self.p95_ms):
+            self.held = max(self.held or users, users)
+        elif step["requests"] and not step["failures"]:
+            self.broke = min(self.broke or users, users)
+        ends_climb = step["failures"] or not step["requests"] or step["p95"] >= self.stop_p95_ms
+        if ends_climb and not self.refining:
             self.stopped = True

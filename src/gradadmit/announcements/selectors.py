@@ -36,9 +36,8 @@ _LATEST_OF_CYCLE = prepared(
 )
 
 
-def latest_announcements(*, cycle=None, limit: int = LATEST_COUNT) -> list[Announcement]:
-    if limit != LATEST_COUNT:
-        return list(published_announcements(cycle=cycle)[:limit])
+def latest_announcements(*, cycle=None) -> list[Announcement]:
+    """The LATEST_COUNT newest published announcements (of one cycle, or of every published one), pinned first."""
     if cycle is None:
         return list(_LATEST(now=clock.now()))
     return list(_LATEST_OF_CYCLE(cycle=getattr(cycle, "pk", cycle), now=clock.now()))
