@@ -378,14 +378,19 @@ def storage_errors() -> tuple[type[BaseException], ...]:
     return (OSError, BotoCoreError, ClientError)
 
 
-def store_file(field_file, name: str, content) -> None:
+def store_file(field_file, name: str, content, *, sha256: str = "") -> None:
     """Save `content` into a model's file field without saving the model (FieldFile.save(..., save=False)).
+
+    `sha256`, the hex digest of content's bytes when the caller computed it (CheckedFile.sha256), goes along as
+    content.sha256: the S3 storage sends it as the object's checksum without hashing the file again (core.storage).
 
     A storage failure raises StorageUnavailable, a translated message for the person, after removing
     whatever part of the file was written (a full disk leaves a truncated file behind otherwise).
     The target name is chosen here, from the field's upload_to, so the part can be found.
     """
     field, storage = field_file.field, field_file.storage
+    if sha256:
+        content.sha256 = sha256
     target = field.generate_filename(field_file.instance, name)
     try:
         # On S3 a generated (uuid4) name is taken without a request (core.storage); any other is checked.

@@ -79,7 +79,8 @@ def upload_document(
     # Store first (slow, outside the lock); if the database refuses, the stored file is removed again.
     # The upload itself (not a File wrapper) lets local storage move Django's temporary file instead of copying it.
     upload.seek(0)
-    store_file(document.file, "upload", ContentFile(checked.content) if checked.content is not None else upload)
+    content = ContentFile(checked.content) if checked.content is not None else upload
+    store_file(document.file, "upload", content, sha256=checked.sha256)
     try:
         with transaction.atomic():
             Application.objects.select_for_update().get(pk=application.pk)

@@ -361,7 +361,7 @@ def _complete(*, targets, letter, content) -> RecommendationLetter:
     Side effects: audit entry per request; the applicant gets a message and an email per programme.
     A refused submission removes the stored file again.
     """
-    store_file(letter.file, "letter.pdf", content)
+    store_file(letter.file, "letter.pdf", content, sha256=letter.sha256)
     try:
         with transaction.atomic():
             locked = [_lock_open(target) for target in sorted(targets, key=lambda t: t.pk)]

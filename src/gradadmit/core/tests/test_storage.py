@@ -1,15 +1,20 @@
 """The S3 storage takes a generated name (uuid4 hex) without asking S3 whether it exists, and still never overwrites
-a file whose name was not generated."""
+a file whose name was not generated; a file goes in one PutObject with its SHA-256 as the object's checksum."""
 
+import base64
+import hashlib
+import os
 import threading
 import uuid
 
 import boto3
 import pytest
+from boto3.s3.transfer import TransferConfig
 from django.core.files.base import ContentFile
 from moto import mock_aws
 
 from gradadmit.core.storage import PrivateS3Storage
+from gradadmit.core.uploads import MB
 
 
 @pytest.fixture
@@ -59,3 +64,47 @@ def test_an_upload_is_sent_from_the_requests_own_thread(storage):
     )
     storage.save(f"documents/7/{uuid.uuid4().hex}.pdf", ContentFile(b"%PDF-1.7 ..."))
     assert threads == [threading.current_thread()]
+
+
+def sent_checksums(storage) -> list[str | None]:
+    """The x-amz-checksum-sha256 header of each PutObject (S3 refuses a body that does not match it)."""
+    sent = []
+    storage.connection.meta.client.meta.events.register(
+        "before-send.s3.PutObject", lambda request, **_: sent.append(request.headers.get("x-amz-checksum-sha256"))
+    )
+    return sent
+
+
+def test_a_file_goes_with_its_sha256_as_the_objects_checksum(storage):
+    sent = sent_checksums(storage)
+    body = b"%PDF-1.7 a letter"
+    name = storage.save(f"letters/{uuid.uuid4().hex}.pdf", ContentFile(body))
+    assert sent == [base64.b64encode(hashlib.sha256(body).digest())]
+    assert storage.open(name).read() == body
+
+
+def test_the_digest_the_upload_checks_computed_is_sent_without_hashing_again(storage, monkeypatch):
+    sent = sent_checksums(storage)
+    body = b"%PDF-1.7 a transcript"
+    content = ContentFile(body)
+    content.sha256 = hashlib.sha256(body).hexdigest()
+    hashed = []
+    monkeypatch.setattr("gradadmit.core.storage.hashlib.sha256", lambda *a: hashed.append(a))
+    name = storage.save(f"documents/7/{uuid.uuid4().hex}.pdf", content)
+    assert hashed == []
+    assert sent == [base64.b64encode(bytes.fromhex(content.sha256))]
+    assert storage.open(name).read() == body
+
+
+def test_a_file_over_the_multipart_threshold_goes_in_parts_through_django_storages(storage):
+    storage.transfer_config = TransferConfig(use_threads=False, multipart_threshold=5 * MB, multipart_chunksize=5 * MB)
+    seen = requests_to_s3(storage)
+    body = os.urandom(6 * MB)
+    name = storage.save(f"documents/7/{uuid.uuid4().hex}.pdf", ContentFile(body))
+    assert "CreateMultipartUpload" in seen and "PutObject" not in seen
+    assert storage.open(name).read() == body
+
+
+def test_a_text_file_is_left_to_django_storages_which_encodes_it(storage):
+    name = storage.save("bank-statements/statement.csv", ContentFile("帳號,金額\n"))
+    assert storage.open(name).read() == "帳號,金額\n".encode()

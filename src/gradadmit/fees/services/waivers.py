@@ -74,7 +74,8 @@ def request_waiver(*, applicant, charge: Charge, category: str, household_addres
         requested_at=clock.now(),
     )
     upload.seek(0)
-    store_file(waiver.proof, "proof", ContentFile(checked.content) if checked.content is not None else File(upload))
+    content = ContentFile(checked.content) if checked.content is not None else File(upload)
+    store_file(waiver.proof, "proof", content, sha256=checked.sha256)
     try:
         with transaction.atomic():
             Charge.objects.select_for_update().get(pk=charge.pk)
