@@ -7,17 +7,16 @@ requests to S3 of which two could only answer "no" (about 4 % of the production-
 the storage service). Such a generated name is taken as it is; any other name (a fixed upload_to such as
 "bank-statements/" plus the file's own name) is checked as Django checks it and never overwrites a file.
 
-An upload is sent from the request's own thread (s3transfer's `use_threads=False`) unless a transfer_config is given:
-the app server's threads already serve requests side by side, and s3transfer otherwise starts a pool of threads
-for every file. A file under its multipart threshold (8 MB: nearly every upload) goes in one PutObject anyway, a
-larger one now part after part (3 MB: 5.4 against 4.9 ms of CPU, in turns against moto's server).
+A file under the multipart threshold (8 MB: nearly every upload) goes in one PutObject with its SHA-256 as the
+object's checksum: S3 refuses a body that does not match it, so what is stored is byte for byte what the portal
+checked. The digest the upload checks already computed comes along as the content's `sha256` attribute
+(core.uploads.store_file(..., sha256=...)); any other file is hashed here. botocore then computes no CRC32 of its
+own and, over HTTPS, does not hash the body again to sign it (the signed checksum header covers it); no resource
+class is built for the object either (3 MB to moto's server: 7.8 against 4.9 ms of CPU).
 
-A file under that threshold goes in one PutObject with its SHA-256 as the object's checksum: S3 refuses a body that
-does not match it, so what is stored is byte for byte what the portal checked. The digest the upload checks already
-computed comes along as the content's `sha256` attribute (core.uploads.store_file(..., sha256=...)); any other file
-is hashed here. botocore then computes no CRC32 of its own and, over HTTPS, does not hash the body again to sign it
-(the signed checksum header covers it); no resource class is built for the object either (3 MB to moto's server:
-7.8 against 4.9 ms of CPU). A larger file, or one the storage gzips, goes through django-storages as before.
+A larger file, a text file or one the storage gzips goes through django-storages as before, part after part, from
+the request's own thread (s3transfer's `use_threads=False`) unless a transfer_config is given: the app server's
+threads already serve requests side by side, and s3transfer otherwise starts a pool of threads for every file.
 """
 
 import base64
